@@ -1,0 +1,15 @@
+/* cmd.h - the command table; each command lives in its own file */
+#ifndef ARC_CMD_H
+#define ARC_CMD_H
+
+#include "../base/base.h"
+
+struct arc_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns the exit status */
+};
+
+int arc_cmd_version(int argc, char **argv);
+
+#endif

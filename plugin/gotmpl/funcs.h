@@ -1,0 +1,26 @@
+/* funcs.h - the function groups (one file each) and the merged table. */
+#ifndef ARC_GOTMPL_FUNCS_H
+#define ARC_GOTMPL_FUNCS_H
+
+#include "func.h"
+
+extern const struct arc_tpl_func arc_tpl_funcs_builtin[];  /* funcs_builtin.c: and or not len index slice print* eq… html js urlquery call */
+extern const struct arc_tpl_func arc_tpl_funcs_strings[];  /* funcs_strings.c */
+extern const struct arc_tpl_func arc_tpl_funcs_regex[];    /* funcs_regex.c (RE2 engine in regex.c) */
+extern const struct arc_tpl_func arc_tpl_funcs_lists[];    /* funcs_lists.c */
+extern const struct arc_tpl_func arc_tpl_funcs_dicts[];    /* funcs_dicts.c */
+extern const struct arc_tpl_func arc_tpl_funcs_defaults[]; /* funcs_defaults.c: default empty coalesce all any compact ternary deepCopy fail… */
+extern const struct arc_tpl_func arc_tpl_funcs_reflect[];  /* funcs_reflect.c: typeOf typeIs kindOf deepEqual… */
+extern const struct arc_tpl_func arc_tpl_funcs_paths[];    /* funcs_paths.c */
+extern const struct arc_tpl_func arc_tpl_funcs_encoding[]; /* funcs_encoding.c: b64/b32, hashes */
+extern const struct arc_tpl_func arc_tpl_funcs_math[];     /* funcs_math.c */
+extern const struct arc_tpl_func arc_tpl_funcs_semver[];   /* funcs_semver.c */
+extern const struct arc_tpl_func arc_tpl_funcs_date[];     /* funcs_date.c */
+extern const struct arc_tpl_func arc_tpl_funcs_crypto[];   /* funcs_crypto.c: gen*, bcrypt, htpasswd, derivePassword, AES, rand*, uuid */
+extern const struct arc_tpl_func arc_tpl_funcs_url[];      /* funcs_url.c: urlParse urlJoin, getHostByName */
+extern const struct arc_tpl_func arc_tpl_funcs_helm[];     /* funcs_helm.c: include tpl required toYaml fromYaml toJson … lookup */
+
+size_t arc_tpl_func_count(void);
+const struct arc_tpl_func *arc_tpl_func_at(size_t i);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * codec.h - YAML and JSON in and out, and Go's fmt printing of values.
+ *
+ * Ownership as in value.h: every arc_value** out-parameter receives a new
+ * reference owned by the caller.  Output functions append to a caller's
+ * arc_buf.  Every decoder is bounded (nesting depth, alias expansion,
+ * input size) and sets a message naming `name` (a file name or "<stdin>")
+ * with line and column on failure.
+ */
+#ifndef ARC_VALUE_CODEC_H
+#define ARC_VALUE_CODEC_H
+
+#include "value.h"
+
+/* ---- YAML in (libyaml), with Helm's semantics ----
+ * Helm reads YAML through sigs.k8s.io/yaml: YAML (1.1 resolution: yes/no/on/off
+ * are booleans) → JSON → Go, so with ARC_YAML_FLOATS every number becomes
+ * a float64 (values files).  Without it, integers stay ARC_INT (as fromYaml's
+ * callers see them after JSON?  no: fromYaml also goes through JSON, so it
+ * also uses ARC_YAML_FLOATS; ints are kept only for internal documents).
+ * A leading UTF-8 BOM is stripped.  Non-string keys are stringified.
+ * Errors: "<name>: yaml: line L: <libyaml/yaml.v2 style message>" — the
+ * message matches what Helm prints for the same input where feasible. */
+enum {
+	ARC_YAML_FLOATS = 1 << 0, /* every number → float64 (Helm values semantics) */
+	ARC_YAML_MULTI = 1 << 1   /* arc_yaml_load returns a list of all documents */
+};
+int arc_yaml_load(arc_value **out, const char *name, const char *data, size_t len, unsigned flags);
+
+/* ---- YAML out, byte-identical to Helm's toYaml (sigs.k8s.io/yaml → yaml.v2).
+ * Writes the document with its trailing newline (toYaml trims one newline
+ * itself).  Returns an error for values YAML cannot hold (objects). */
+int arc_yaml_dump(struct arc_buf *b, arc_value *v);
+
+/* ---- JSON ----
+ * In: numbers become float64 (Go's encoding/json into interface{}), errors as
+ * Go's json texts ("invalid character 'x' looking for beginning of value"). */
+int arc_json_load(arc_value **out, const char *name, const char *data, size_t len);
+/* Out, byte-identical to Go's encoding/json.Marshal: map keys sorted,
+ * floats as Go formats them; ARC_JSON_HTML escapes < > & (toJson), without it
+ * not (toRawJson); ARC_JSON_INDENT = MarshalIndent(v, "", "  "). */
+enum { ARC_JSON_HTML = 1 << 0, ARC_JSON_INDENT = 1 << 1 };
+int arc_json_dump(struct arc_buf *b, arc_value *v, unsigned flags);
+
+/* ---- Go fmt ---- */
+/* %v of a value, exactly as Go prints interface{} values: map[a:1 b:[x y]],
+ * <nil> nested, 1e+06 for float64(1000000), objects via their class. */
+void arc_fmt_v(struct arc_buf *b, arc_value *v);
+/* Go's strconv.FormatFloat(f, fmt, prec, 64) for fmt in 'e' 'E' 'f' 'g' 'G'
+ * and prec -1 (shortest round-trip). */
+void arc_fmt_float(struct arc_buf *b, double f, char fmt, int prec);
+/* Go's fmt.Sprintf(format, args...) with every verb and flag Go has
+ * (%v %+v %#v %T %d %s %q %x %X %o %O %b %c %U %e %E %f %F %g %G %t %p %%,
+ * width, precision and star, flags +-# 0 space), and Go's error forms: %!d(string=x),
+ * %!(EXTRA …), %!s(MISSING), %!(NOVERB), %!(BADWIDTH) … */
+void arc_fmt_sprintf(struct arc_buf *b, const char *format, size_t flen, arc_value **args, int nargs);
+/* Go's strconv.Quote (used by %q and quote) */
+void arc_fmt_quote(struct arc_buf *b, const char *s, size_t len);
+
+#endif
