@@ -88,3 +88,21 @@ install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/kubectl-arc
 
 -include $(LIB_OBJ:.o=.d) $(B)/plugin/main.d
+
+# libFuzzer: build each harness with clang and run it FUZZ_SECONDS (default 60) seconds.
+# New inputs go to build-fuzz/corpus/<harness>; crashes to build-fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang WARN="-Wall -Wextra -Wno-unused-parameter" \
+		OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libarc.a
+	@mkdir -p build-fuzz/artifacts
+	@for h in $(FUZZ_HARNESSES); do \
+		clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iplugin $(PKG_CFLAGS) \
+			tests/fuzz/$$h.c build-fuzz/libarc.a $(LDLIBS_ALL) -o build-fuzz/$$h || exit 1; \
+		mkdir -p build-fuzz/corpus/$$h; \
+		echo "fuzz: $$h for $(FUZZ_SECONDS)s"; \
+		build-fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build-fuzz/artifacts/$$h- -print_final_stats=1 \
+			build-fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>&1 | grep -E 'stat::number_of_executed_units|cov:|ERROR|SUMMARY' | tail -3 || exit 1; \
+	done

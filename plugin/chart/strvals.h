@@ -1,0 +1,23 @@
+/*
+ * strvals.h - Helm's --set family: parse "a.b=c,d[0]=e" lines into a values map.
+ *
+ * Each call parses one flag's argument INTO `dest` (a map, mutated in place),
+ * as Helm does flag after flag.  Messages are Helm's ("key \"a\" has no value").
+ * Ownership: dest is borrowed and modified; nothing is returned.
+ */
+#ifndef ARC_CHART_STRVALS_H
+#define ARC_CHART_STRVALS_H
+
+#include "../value/value.h"
+
+enum arc_set_kind {
+	ARC_SET = 0,     /* --set: true/false/null/int64 typing, {a,b} lists */
+	ARC_SET_STRING,  /* --set-string: every value a string */
+	ARC_SET_JSON,    /* --set-json: values are JSON */
+	ARC_SET_FILE,    /* --set-file: values are paths whose contents become strings */
+	ARC_SET_LITERAL  /* --set-literal: one key, the whole rest is the string value */
+};
+
+int arc_strvals_parse(arc_value *dest, const char *line, enum arc_set_kind kind);
+
+#endif

@@ -1,0 +1,1 @@
+{{- define "x" }}{{ . | upper }}{{ end }}{{ template "x" .Values.s }}{{ if and .Values.a (not .Values.m.n) }}y{{ else }}n{{ end }}

@@ -1,0 +1,1 @@
+{{ .Values.a }}{{ range $i, $v := .Values.b }}{{ $i }}={{ $v }}{{ end }}

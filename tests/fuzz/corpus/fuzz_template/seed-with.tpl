@@ -1,0 +1,1 @@
+{{ with .Values.m }}{{ .k | quote }}{{ end }}{{ printf "%d-%s" 3 "x" }}{{ /* c */ }}
