@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 
 static const struct arc_command commands[] = {
+	{ "kube", "Low-level Kubernetes API calls (apply, get, list, delete, wait)", arc_cmd_kube },
 	{ "version", "Print the version of kubectl-arc and its bundled chart", arc_cmd_version },
 };
 

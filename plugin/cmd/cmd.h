@@ -11,5 +11,6 @@ struct arc_command {
 };
 
 int arc_cmd_version(int argc, char **argv);
+int arc_cmd_kube(int argc, char **argv);
 
 #endif

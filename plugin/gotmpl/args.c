@@ -26,6 +26,8 @@ static char *literal_text(arc_value *v)
 
 static int bad_literal(arc_value *v, const char *what)
 {
+	if (v->kind == ARC_NULL)
+		return arc_error_code(ARC_E_EXEC, "cannot assign nil to %s", what);
 	char *t = literal_text(v);
 	arc_error_code(ARC_E_EXEC, "expected %s; found %s", what, t);
 	free(t);
@@ -45,12 +47,12 @@ int arc_tpl_arg_int(struct arc_tpl_call *c, int i, int64_t *out)
 	arc_value *v = c->args[i];
 	if (v->flags & ARC_VF_CONST) {
 		if (v->kind != ARC_INT)
-			return bad_literal(v, "integer");
+			return c->bad_arg = i, bad_literal(v, "integer");
 		*out = v->u.i;
 		return 0;
 	}
 	if (!is_int_kind(v) || v->gotype == ARC_GO_INT64)
-		return wrong_type(v, "int");
+		return c->bad_arg = i, wrong_type(v, "int");
 	*out = v->u.i;
 	return 0;
 }
@@ -60,9 +62,9 @@ int arc_tpl_arg_str(struct arc_tpl_call *c, int i, const char **out, size_t *len
 	arc_value *v = c->args[i];
 	if (v->flags & ARC_VF_CONST) {
 		if (v->kind != ARC_STRING)
-			return bad_literal(v, "string");
+			return c->bad_arg = i, bad_literal(v, "string");
 	} else if (v->kind != ARC_STRING || v->gotype == ARC_GO_BYTES) {
-		return wrong_type(v, "string");
+		return c->bad_arg = i, wrong_type(v, "string");
 	}
 	*out = v->u.s.ptr;
 	if (len)
@@ -75,9 +77,9 @@ int arc_tpl_arg_bool(struct arc_tpl_call *c, int i, int *out)
 	arc_value *v = c->args[i];
 	if (v->flags & ARC_VF_CONST) {
 		if (v->kind != ARC_BOOL)
-			return bad_literal(v, "bool");
+			return c->bad_arg = i, bad_literal(v, "bool");
 	} else if (v->kind != ARC_BOOL) {
-		return wrong_type(v, "bool");
+		return c->bad_arg = i, wrong_type(v, "bool");
 	}
 	*out = v->u.b;
 	return 0;
@@ -92,11 +94,11 @@ int arc_tpl_arg_float(struct arc_tpl_call *c, int i, double *out)
 		else if (v->kind == ARC_INT)
 			*out = (double)v->u.i;
 		else
-			return bad_literal(v, "float");
+			return c->bad_arg = i, bad_literal(v, "float");
 		return 0;
 	}
 	if (v->kind != ARC_FLOAT)
-		return wrong_type(v, "float64");
+		return c->bad_arg = i, wrong_type(v, "float64");
 	*out = v->u.f;
 	return 0;
 }
@@ -109,7 +111,7 @@ int arc_tpl_arg_list(struct arc_tpl_call *c, int i, arc_value **out)
 			*out = v; /* a nil []interface{} */
 			return 0;
 		}
-		return wrong_type(v, "[]interface {}");
+		return c->bad_arg = i, wrong_type(v, "[]interface {}");
 	}
 	*out = v;
 	return 0;
@@ -123,13 +125,44 @@ int arc_tpl_arg_map(struct arc_tpl_call *c, int i, arc_value **out)
 			*out = v; /* a nil map */
 			return 0;
 		}
-		return wrong_type(v, "map[string]interface {}");
+		return c->bad_arg = i, wrong_type(v, "map[string]interface {}");
 	}
 	*out = v;
 	return 0;
 }
 
 /* ---- spf13/cast ---- */
+
+/* strconv's underscoreOK: '_' only between digits, or between a base prefix
+ * (0b 0o 0x) and a digit */
+static int underscore_ok(const char *s)
+{
+	char saw = '^';
+	int hex = 0;
+	if (*s == '+' || *s == '-')
+		s++;
+	if (s[0] == '0' && s[1] && strchr("bBoOxX", s[1])) {
+		hex = s[1] == 'x' || s[1] == 'X';
+		s += 2;
+		saw = '0';
+	}
+	for (; *s; s++) {
+		if ((*s >= '0' && *s <= '9') || (hex && strchr("abcdefABCDEF", *s))) {
+			saw = '0';
+			continue;
+		}
+		if (*s == '_') {
+			if (saw != '0')
+				return 0;
+			saw = '_';
+			continue;
+		}
+		if (saw == '_')
+			return 0;
+		saw = '!';
+	}
+	return saw != '_';
+}
 
 /* cast's string→int: strconv.ParseInt(trimZeroDecimal(s), 0, 0) */
 static int parse_int_base0(const char *s, size_t len, int64_t *out)
@@ -139,7 +172,7 @@ static int parse_int_base0(const char *s, size_t len, int64_t *out)
 	int neg = 0, base = 10;
 	const char *p;
 	uint64_t acc = 0;
-	int any = 0, ok = 1;
+	int any = 0, ok = 1, underscores = 0;
 
 	/* trimZeroDecimal: "12.000" → "12" (only when every digit after '.' is 0) */
 	{
@@ -176,9 +209,8 @@ static int parse_int_base0(const char *s, size_t len, int64_t *out)
 	}
 	for (; *p; p++) {
 		int d;
-		if (*p == '_') { /* underscores only allowed with a base prefix (Go) */
-			if (base == 10)
-				ok = 0;
+		if (*p == '_') { /* base 0: digit separators, checked below as Go does */
+			underscores = 1;
 			continue;
 		}
 		if (*p >= '0' && *p <= '9')
@@ -204,6 +236,8 @@ static int parse_int_base0(const char *s, size_t len, int64_t *out)
 	}
 
 	(void)n;
+	if (ok && underscores && !underscore_ok(t))
+		ok = 0;
 	free(t);
 	if (!any && base == 8 && ok) /* "0" alone */
 		any = 1;
@@ -258,8 +292,35 @@ double arc_cast_float64(arc_value *v)
 		double d;
 		if (v->u.s.len == 0 || v->gotype == ARC_GO_BYTES || strchr(" \t\n\r\f\v", s[0]))
 			return 0;
-		if (strstr(s, "0x") || strstr(s, "0X") || strchr(s, '_'))
-			return 0; /* hex floats and underscores: ParseFloat(…, 64) without base prefix rules; rare */
+		if (strchr(s, '(') || memchr(s, '\0', v->u.s.len))
+			return 0; /* strtod's nan(…) is not Go syntax */
+		{
+			/* ParseFloat: a hex mantissa needs a 'p' exponent; '_' only after a
+			 * base prefix (underscoreOK); strtod takes the rest as Go does */
+			const char *m = s + (s[0] == '+' || s[0] == '-');
+			int hexf = m[0] == '0' && (m[1] == 'x' || m[1] == 'X');
+			if (hexf && !strpbrk(m, "pP"))
+				return 0;
+			if (strchr(s, '_')) {
+				char *clean, *w;
+				const char *q;
+				if (!hexf || !underscore_ok(s))
+					return 0;
+				clean = xstrdup(s);
+				for (q = s, w = clean; *q; q++)
+					if (*q != '_')
+						*w++ = *q;
+				*w = '\0';
+				errno = 0;
+				d = strtod(clean, &end);
+				if (*end || (errno == ERANGE && fabs(d) > 1)) {
+					free(clean);
+					return 0;
+				}
+				free(clean);
+				return d;
+			}
+		}
 		errno = 0;
 		d = strtod(s, &end);
 		if (*end || (size_t)(end - s) != v->u.s.len)

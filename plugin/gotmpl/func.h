@@ -26,6 +26,8 @@ struct arc_tpl_call {
 	const char *name;        /* the function name as called */
 	int nargs;
 	arc_value **args; /* borrowed */
+	int bad_arg;      /* set by arc_tpl_arg_* to the index of a rejected argument (else -1):
+			     Go reports argument errors at that argument's position */
 };
 
 typedef int (*arc_tpl_fn)(struct arc_tpl_call *c, arc_value **out);

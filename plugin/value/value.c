@@ -6,6 +6,7 @@
 #include <string.h>
 
 static arc_value v_null = { 0, ARC_NULL, 0, 0, { 0 } };
+static arc_value v_null_const = { 0, ARC_NULL, 0, ARC_VF_CONST, { 0 } };
 static arc_value v_true = { 0, ARC_BOOL, 0, 0, { .b = 1 } };
 static arc_value v_false = { 0, ARC_BOOL, 0, 0, { .b = 0 } };
 
@@ -18,6 +19,7 @@ static arc_value *vnew(arc_vkind k)
 }
 
 arc_value *arc_v_null(void) { return &v_null; }
+arc_value *arc_v_null_const(void) { return &v_null_const; }
 arc_value *arc_v_bool(int b) { return b ? &v_true : &v_false; }
 
 arc_value *arc_v_int(int64_t i)

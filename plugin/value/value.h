@@ -63,6 +63,10 @@ typedef struct arc_value arc_value;
 /* flags */
 #define ARC_VF_CONST 0x1 /* made by the template executor from a literal in the template
 			    (Go type-checks literals differently: "expected integer; found 1.5") */
+#define ARC_VF_NILIFACE 0x2 /* the template executor's "nil interface{}": a missing or null map
+			       entry or list element used directly as an argument (Go tells it
+			       apart from an untyped nil: "wrong type for value; expected string;
+			       got interface {}", "len of nil pointer"); kind is ARC_NULL */
 
 /* An object's behaviour.  `lookup` resolves `.Name` (nargs == 0, args NULL)
  * or a method call `.Name a b` (nargs >= 0 with is_call set): it returns 0
@@ -118,6 +122,8 @@ struct arc_value {
 
 /* ---- construction (each returns a new reference) ---- */
 arc_value *arc_v_null(void);
+/* the template literal `nil` (Go: "cannot assign nil to string") */
+arc_value *arc_v_null_const(void);
 arc_value *arc_v_bool(int b);
 arc_value *arc_v_int(int64_t i);             /* Go int */
 arc_value *arc_v_int_typed(int64_t i, int gotype);
