@@ -1,0 +1,544 @@
+/* load.c - chart loading from directories, archives and in-memory files */
+#include "load.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../value/codec.h"
+
+/* ---- .helmignore ---- */
+
+struct ignore_rule {
+	char *pattern;
+	int negate, dir_only, has_slash;
+};
+
+struct arc_ignore {
+	struct ignore_rule *r;
+	size_t n;
+};
+
+static void add_rule(struct arc_ignore *ig, const char *p, size_t n)
+{
+	struct ignore_rule *r;
+	ig->r = xrealloc(ig->r, (ig->n + 1) * sizeof(*ig->r));
+	r = &ig->r[ig->n++];
+	memset(r, 0, sizeof(*r));
+	if (n && p[0] == '!') {
+		r->negate = 1;
+		p++;
+		n--;
+	}
+	if (n && p[n - 1] == '/') {
+		r->dir_only = 1;
+		n--;
+	}
+	if (n && p[0] == '/') { /* anchored: same as a path pattern */
+		p++;
+		n--;
+	}
+	r->pattern = xstrndup(p, n);
+	r->has_slash = strchr(r->pattern, '/') != NULL;
+}
+
+int arc_ignore_parse(struct arc_ignore **out, const char *text, size_t len)
+{
+	struct arc_ignore *ig = xcalloc(1, sizeof(*ig));
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+	add_rule(ig, "templates/.?*", 13); /* Helm always ignores hidden files in templates/ */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *s = p;
+		lineno++;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (e > s && *s != '#') {
+			if (memmem(s, (size_t)(e - s), "**", 2)) {
+				arc_ignore_free(ig);
+				return arc_error_code(ARC_E_PARSE, ".helmignore:%zu: double-star (**) syntax is not supported",
+						      lineno);
+			}
+			add_rule(ig, s, (size_t)(e - s));
+		}
+		p = nl ? nl + 1 : end;
+	}
+	*out = ig;
+	return 0;
+}
+
+int arc_ignore_match(const struct arc_ignore *ig, const char *path, int is_dir)
+{
+	size_t i;
+	int ignored = 0;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (i = 0; i < ig->n; i++) {
+		const struct ignore_rule *r = &ig->r[i];
+		int m;
+		if (r->dir_only && !is_dir)
+			continue;
+		m = fnmatch(r->pattern, r->has_slash ? path : base, FNM_PATHNAME) == 0;
+		if (m)
+			ignored = !r->negate;
+	}
+	return ignored;
+}
+
+void arc_ignore_free(struct arc_ignore *ig)
+{
+	size_t i;
+	if (!ig)
+		return;
+	for (i = 0; i < ig->n; i++)
+		free(ig->r[i].pattern);
+	free(ig->r);
+	free(ig);
+}
+
+/* ---- classification of a chart's files ---- */
+
+struct filelist {
+	struct arc_chart_file *f;
+	size_t n, cap;
+	size_t total;
+};
+
+static void fl_add(struct filelist *l, const char *path, const char *data, size_t len)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->f = xrealloc(l->f, l->cap * sizeof(*l->f));
+	}
+	/* a UTF-8 BOM is dropped, as Helm does */
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		data += 3;
+		len -= 3;
+	}
+	l->f[l->n].path = xstrdup(path);
+	l->f[l->n].data = xstrndup(data, len);
+	l->f[l->n].len = len;
+	l->n++;
+	l->total += len;
+}
+
+static void fl_release(struct filelist *l)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		free(l->f[i].path);
+		free(l->f[i].data);
+	}
+	free(l->f);
+	memset(l, 0, sizeof(*l));
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct arc_chart_file *)a)->path, ((const struct arc_chart_file *)b)->path);
+}
+
+static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth);
+
+static int check_metadata(arc_value *md, const char *where)
+{
+	static const char *const fields[] = { "apiVersion", "name", "version" };
+	size_t i;
+	arc_value *v;
+	for (i = 0; i < ARC_ARRAY_LEN(fields); i++) {
+		v = arc_v_map_get(md, fields[i]);
+		if (!v || v->kind == ARC_NULL || (v->kind == ARC_STRING && v->u.s.len == 0))
+			return arc_error_code(ARC_E_PARSE, "%svalidation: chart.metadata.%s is required", where,
+					      fields[i]);
+	}
+	v = arc_v_map_get(md, "type");
+	if (v && v->kind == ARC_STRING && v->u.s.len && strcmp(v->u.s.ptr, "application") &&
+	    strcmp(v->u.s.ptr, "library"))
+		return arc_error_code(ARC_E_PARSE, "%svalidation: chart.metadata.type must be application or library",
+				      where);
+	v = arc_v_map_get(md, "name");
+	if (v->kind == ARC_STRING && (strchr(v->u.s.ptr, '/') || strchr(v->u.s.ptr, '\\')))
+		return arc_error_code(ARC_E_PARSE, "%svalidation: chart.metadata.name %s is invalid", where,
+				      v->u.s.ptr);
+	return 0;
+}
+
+static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth)
+{
+	struct arc_chart *c;
+	struct filelist sub = { 0 };
+	const struct arc_chart_file *chart_yaml = NULL, *values_yaml = NULL;
+	arc_value *md = NULL, *vals = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (depth > 32)
+		return arc_error_code(ARC_E_RANGE, "charts nested more than 32 deep");
+	for (i = 0; i < n; i++) {
+		if (!strcmp(files[i].path, "Chart.yaml"))
+			chart_yaml = &files[i];
+		else if (!strcmp(files[i].path, "values.yaml"))
+			values_yaml = &files[i];
+	}
+	if (!chart_yaml)
+		return arc_error_code(ARC_E_PARSE, "Chart.yaml file is missing");
+	if ((rc = arc_yaml_load(&md, "Chart.yaml", chart_yaml->data, chart_yaml->len, 0)) != 0) {
+		arc_error_prefix("cannot load Chart.yaml");
+		return rc;
+	}
+	if (md->kind == ARC_NULL) {
+		arc_v_unref(md);
+		md = arc_v_map();
+	}
+	if (md->kind != ARC_MAP) {
+		arc_v_unref(md);
+		return arc_error_code(ARC_E_PARSE, "cannot load Chart.yaml: not a mapping");
+	}
+	if ((rc = check_metadata(md, "")) != 0) {
+		arc_v_unref(md);
+		return rc;
+	}
+	if (values_yaml) {
+		if ((rc = arc_yaml_load(&vals, "values.yaml", values_yaml->data, values_yaml->len, ARC_YAML_FLOATS)) !=
+		    0) {
+			arc_v_unref(md);
+			arc_error_prefix("cannot load values.yaml");
+			return rc;
+		}
+		if (vals->kind == ARC_NULL) {
+			arc_v_unref(vals);
+			vals = NULL;
+		} else if (vals->kind != ARC_MAP) {
+			arc_v_unref(md);
+			arc_v_unref(vals);
+			return arc_error_code(ARC_E_PARSE, "cannot load values.yaml: not a mapping");
+		}
+	}
+	c = arc_chart_new();
+	arc_chart_set_metadata(c, md);
+	arc_chart_set_values(c, vals ? vals : arc_v_map());
+	for (i = 0; i < n; i++) {
+		const struct arc_chart_file *f = &files[i];
+		if (!strcmp(f->path, "Chart.yaml"))
+			continue;
+		if (!strncmp(f->path, "charts/", 7) && !(strlen(f->path) > 5 && !strcmp(f->path + strlen(f->path) - 5, ".prov"))) {
+			fl_add(&sub, f->path + 7, f->data, f->len);
+			continue;
+		}
+		arc_chart_add_file(c, f->path, f->data, f->len);
+	}
+	/* subcharts: group by first path element, in name order */
+	qsort(sub.f, sub.n, sizeof(*sub.f), cmp_file);
+	for (i = 0; i < sub.n && rc == 0;) {
+		const char *slash = strchr(sub.f[i].path, '/');
+		size_t nl = slash ? (size_t)(slash - sub.f[i].path) : strlen(sub.f[i].path), j;
+		char *name = xstrndup(sub.f[i].path, nl);
+		struct arc_chart *sc = NULL;
+		for (j = i; j < sub.n && !strncmp(sub.f[j].path, name, nl) &&
+			    (sub.f[j].path[nl] == '/' || sub.f[j].path[nl] == '\0');
+		     j++)
+			;
+		if (name[0] == '_' || name[0] == '.') {
+			/* ignored, as Helm does */
+		} else if (!slash) {
+			if (nl > 4 && !strcmp(name + nl - 4, ".tgz")) {
+				rc = arc_chart_load_archive(&sc, name, sub.f[i].data, sub.f[i].len);
+			}
+			/* other plain files directly in charts/ are not charts */
+		} else {
+			struct filelist inner = { 0 };
+			size_t k;
+			for (k = i; k < j; k++)
+				fl_add(&inner, sub.f[k].path + nl + 1, sub.f[k].data, sub.f[k].len);
+			rc = load_files_depth(&sc, inner.f, inner.n, depth + 1);
+			fl_release(&inner);
+		}
+		if (rc) {
+			arc_error_prefix("error unpacking subchart %s in %s", name, arc_chart_name(c));
+		} else if (sc) {
+			arc_chart_add_dep(c, sc);
+		}
+		free(name);
+		i = j;
+	}
+	fl_release(&sub);
+	if (rc) {
+		arc_chart_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+int arc_chart_load_files(struct arc_chart **out, const struct arc_chart_file *files, size_t n)
+{
+	return load_files_depth(out, files, n, 0);
+}
+
+/* ---- archives ---- */
+
+int arc_chart_load_archive(struct arc_chart **out, const char *name, const void *data, size_t len)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct filelist fl = { 0 };
+	char *buf = NULL;
+	int rc = 0, r;
+
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (len < 3 || memcmp(data, "\x1f\x8b\x08", 3) != 0) {
+		rc = arc_error_code(ARC_E_PARSE, "file '%s' does not appear to be a gzipped archive", name);
+		goto out;
+	}
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		rc = arc_error_code(ARC_E_PARSE, "%s: %s", name, archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *p = archive_entry_pathname(e), *slash;
+		mode_t type = archive_entry_filetype(e);
+		la_int64_t size = archive_entry_size(e);
+		char *rel, *q;
+		size_t got = 0;
+		la_ssize_t nr;
+
+		if (!p)
+			continue;
+		if (type == AE_IFDIR)
+			continue;
+		if (!strcmp(p, "pax_global_header"))
+			continue;
+		if (p[0] == '/' || (strlen(p) > 2 && p[1] == ':' && (p[2] == '/' || p[2] == '\\'))) {
+			rc = arc_error_code(ARC_E_PARSE, "%s: chart illegally contains absolute paths (%s)", name, p);
+			goto out;
+		}
+		slash = strpbrk(p, "/\\");
+		if (!slash) {
+			if (!strcmp(p, "Chart.yaml")) {
+				rc = arc_error_code(ARC_E_PARSE, "%s: chart yaml not in base directory", name);
+				goto out;
+			}
+			rc = arc_error_code(ARC_E_PARSE, "%s: chart illegally contains content outside the base "
+							 "directory: \"%s\"", name, p);
+			goto out;
+		}
+		rel = xstrdup(slash + 1);
+		for (q = rel; *q; q++)
+			if (*q == '\\')
+				*q = '/';
+		/* clean the path and refuse anything that climbs out */
+		{
+			char *seg, *save = NULL, *copy = xstrdup(rel);
+			struct arc_buf clean = ARC_BUF_INIT;
+			int bad = rel[0] == '/';
+			for (seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+				if (!strcmp(seg, "."))
+					continue;
+				if (!strcmp(seg, "..")) {
+					bad = 1;
+					break;
+				}
+				if (clean.len)
+					arc_buf_putc(&clean, '/');
+				arc_buf_puts(&clean, seg);
+			}
+			free(copy);
+			if (bad || clean.len == 0) {
+				arc_buf_release(&clean);
+				rc = arc_error_code(ARC_E_PARSE, "%s: chart illegally references parent directory (%s)",
+						    name, p);
+				free(rel);
+				goto out;
+			}
+			free(rel);
+			rel = arc_buf_detach(&clean, NULL);
+		}
+		if (type == AE_IFLNK || archive_entry_hardlink(e)) {
+			rc = arc_error_code(ARC_E_PARSE, "%s: chart contains a link (%s → %s); links are not allowed in "
+							 "chart archives", name, p,
+					    archive_entry_symlink(e) ? archive_entry_symlink(e)
+								     : archive_entry_hardlink(e) ? archive_entry_hardlink(e) : "?");
+			free(rel);
+			goto out;
+		}
+		if (type != AE_IFREG) {
+			rc = arc_error_code(ARC_E_PARSE, "%s: chart contains %s, which is not a regular file", name, p);
+			free(rel);
+			goto out;
+		}
+		if (size > (la_int64_t)ARC_CHART_MAX_FILE) {
+			rc = arc_error_code(ARC_E_RANGE, "%s: file %s is larger than the maximum file size %u", name, p,
+					    ARC_CHART_MAX_FILE);
+			free(rel);
+			goto out;
+		}
+		buf = xrealloc(buf, ARC_CHART_MAX_FILE + 1);
+		while ((nr = archive_read_data(a, buf + got, ARC_CHART_MAX_FILE + 1 - got)) > 0) {
+			got += (size_t)nr;
+			if (got > ARC_CHART_MAX_FILE)
+				break;
+		}
+		if (nr < 0) {
+			rc = arc_error_code(ARC_E_PARSE, "%s: reading %s: %s", name, p, archive_error_string(a));
+			free(rel);
+			goto out;
+		}
+		if (got > ARC_CHART_MAX_FILE) {
+			rc = arc_error_code(ARC_E_RANGE, "%s: file %s is larger than the maximum file size %u", name, p,
+					    ARC_CHART_MAX_FILE);
+			free(rel);
+			goto out;
+		}
+		if (fl.total + got > ARC_CHART_MAX_SIZE) {
+			rc = arc_error_code(ARC_E_RANGE, "%s: decompressed chart is larger than the maximum size %u", name,
+					    ARC_CHART_MAX_SIZE);
+			free(rel);
+			goto out;
+		}
+		fl_add(&fl, rel, buf, got);
+		free(rel);
+	}
+	if (r != ARCHIVE_EOF) {
+		rc = arc_error_code(ARC_E_PARSE, "%s: %s", name, archive_error_string(a));
+		goto out;
+	}
+	if (fl.n == 0) {
+		rc = arc_error_code(ARC_E_PARSE, "%s: no files in chart archive", name);
+		goto out;
+	}
+	rc = arc_chart_load_files(out, fl.f, fl.n);
+	if (rc)
+		arc_error_prefix("%s", name);
+out:
+	free(buf);
+	fl_release(&fl);
+	archive_read_free(a);
+	return rc;
+}
+
+/* ---- directories ---- */
+
+static int walk(const char *root, const char *rel, const struct arc_ignore *ig, struct filelist *fl, int depth)
+{
+	char *dirpath = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+	DIR *d = opendir(dirpath);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (!d) {
+		rc = arc_error_code(ARC_E_IO, "open %s: %s", dirpath, strerror(errno));
+		free(dirpath);
+		return rc;
+	}
+	if (depth > 64) {
+		closedir(d);
+		free(dirpath);
+		return arc_error_code(ARC_E_RANGE, "%s: directories nested too deep (a symlink loop?)", root);
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(char *));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	for (i = 0; i < n && rc == 0; i++) {
+		char *r = rel[0] ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+		char *full = xasprintf("%s/%s", root, r);
+		struct stat st;
+		if (stat(full, &st) != 0) {
+			/* a dangling link: Helm fails on it too */
+			rc = arc_error_code(ARC_E_IO, "stat %s: %s", full, strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!arc_ignore_match(ig, r, 1))
+				rc = walk(root, r, ig, fl, depth + 1);
+		} else if (S_ISREG(st.st_mode) && !arc_ignore_match(ig, r, 0)) {
+			char *data;
+			size_t len;
+			if ((size_t)st.st_size > ARC_CHART_MAX_FILE) {
+				rc = arc_error_code(ARC_E_RANGE, "chart file %s is larger than the maximum file size %u",
+						    full, ARC_CHART_MAX_FILE);
+			} else if ((rc = arc_read_file(full, ARC_CHART_MAX_FILE, &data, &len)) == 0) {
+				if (fl->total + len > ARC_CHART_MAX_SIZE)
+					rc = arc_error_code(ARC_E_RANGE, "chart %s is larger than the maximum size %u",
+							    root, ARC_CHART_MAX_SIZE);
+				else
+					fl_add(fl, r, data, len);
+				free(data);
+			}
+		}
+		free(r);
+		free(full);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dirpath);
+	return rc;
+}
+
+int arc_chart_load_dir(struct arc_chart **out, const char *dir)
+{
+	struct arc_ignore *ig = NULL;
+	struct filelist fl = { 0 };
+	char *ipath = xasprintf("%s/.helmignore", dir), *idata = NULL;
+	size_t ilen = 0;
+	int rc;
+
+	if (arc_read_file(ipath, 1u << 20, &idata, &ilen) != 0) {
+		idata = NULL;
+		ilen = 0;
+		arc_error_clear();
+	}
+	rc = arc_ignore_parse(&ig, idata ? idata : "", ilen);
+	free(idata);
+	free(ipath);
+	if (rc)
+		return rc;
+	rc = walk(dir, "", ig, &fl, 0);
+	arc_ignore_free(ig);
+	if (rc == 0) {
+		qsort(fl.f, fl.n, sizeof(*fl.f), cmp_file);
+		rc = arc_chart_load_files(out, fl.f, fl.n);
+		if (rc)
+			arc_error_prefix("%s", dir);
+	}
+	fl_release(&fl);
+	return rc;
+}
+
+int arc_chart_load_path(struct arc_chart **out, const char *path)
+{
+	struct stat st;
+	char *data;
+	size_t len;
+	int rc;
+	if (stat(path, &st) != 0)
+		return arc_error_code(ARC_E_IO, "path \"%s\" not found", path);
+	if (S_ISDIR(st.st_mode))
+		return arc_chart_load_dir(out, path);
+	if ((rc = arc_read_file(path, ARC_CHART_MAX_SIZE, &data, &len)) != 0)
+		return rc;
+	if (len < 3 || memcmp(data, "\x1f\x8b\x08", 3) != 0) {
+		size_t pl = strlen(path);
+		free(data);
+		if ((pl > 5 && !strcmp(path + pl - 5, ".yaml")) || (pl > 4 && !strcmp(path + pl - 4, ".yml")))
+			return arc_error_code(ARC_E_PARSE, "file '%s' seems to be a YAML file, but expected a gzipped "
+							   "archive", path);
+		return arc_error_code(ARC_E_PARSE, "file '%s' does not appear to be a gzipped archive", path);
+	}
+	rc = arc_chart_load_archive(out, path, data, len);
+	free(data);
+	return rc;
+}
