@@ -18,7 +18,8 @@ LDLIBS_ALL  = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
 B ?= build
 LIB_SRC  := $(filter-out plugin/main.c,$(shell find plugin -name '*.c' | sort))
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(B)/bundled_chart.o
+CHART_FILES := $(shell find chart -type f 2>/dev/null | sort)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 CONF_BIN := $(B)/tests/conformance/runner
@@ -37,6 +38,22 @@ deps:
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+# The bundled chart: packed reproducibly (sorted, fixed times and owners, gzip -n) and embedded.
+$(B)/bundled_chart.tgz: $(CHART_FILES)
+	@mkdir -p $(dir $@)
+	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+		--transform 's,^chart,actions-runner-controller,' -cf - chart | gzip -n -9 > $@
+
+$(B)/tools/bin2c: tools/bin2c.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+$(B)/bundled_chart.c: $(B)/bundled_chart.tgz $(B)/tools/bin2c
+	$(B)/tools/bin2c $< $@ arc_bundled_chart
+
+$(B)/bundled_chart.o: $(B)/bundled_chart.c
+	$(CC) -c -O0 -o $@ $<
 
 $(B)/libarc.a: $(LIB_OBJ)
 	@rm -f $@

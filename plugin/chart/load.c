@@ -542,3 +542,8 @@ int arc_chart_load_path(struct arc_chart **out, const char *path)
 	free(data);
 	return rc;
 }
+
+int arc_chart_load_bundled(struct arc_chart **out)
+{
+	return arc_chart_load_archive(out, "bundled chart", arc_bundled_chart, arc_bundled_chart_len);
+}

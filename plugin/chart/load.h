@@ -20,6 +20,10 @@
 #define ARC_CHART_MAX_FILE (5u << 20)
 
 int arc_chart_load_path(struct arc_chart **out, const char *path);
+/* the chart compiled into the binary (chart/ packed at build time) */
+int arc_chart_load_bundled(struct arc_chart **out);
+extern const unsigned char arc_bundled_chart[];
+extern const size_t arc_bundled_chart_len;
 int arc_chart_load_dir(struct arc_chart **out, const char *dir);
 int arc_chart_load_archive(struct arc_chart **out, const char *name, const void *data, size_t len);
 /* files: paths relative to the chart root ("Chart.yaml", "templates/x.yaml", "charts/sub/…") */
