@@ -26,8 +26,11 @@ static char *literal_text(arc_value *v)
 
 static int bad_literal(arc_value *v, const char *what)
 {
-	if (v->kind == ARC_NULL)
-		return arc_error_code(ARC_E_EXEC, "cannot assign nil to %s", what);
+	if (v->kind == ARC_NULL) {
+		/* Go names the parameter's type here */
+		const char *t = !strcmp(what, "integer") ? "int" : !strcmp(what, "float") ? "float64" : what;
+		return arc_error_code(ARC_E_EXEC, "cannot assign nil to %s", t);
+	}
 	char *t = literal_text(v);
 	arc_error_code(ARC_E_EXEC, "expected %s; found %s", what, t);
 	free(t);
@@ -46,6 +49,11 @@ int arc_tpl_arg_int(struct arc_tpl_call *c, int i, int64_t *out)
 {
 	arc_value *v = c->args[i];
 	if (v->flags & ARC_VF_CONST) {
+		/* a literal such as 2.0 is an integer constant to Go */
+		if (v->kind == ARC_FLOAT && v->u.f == (double)(int64_t)v->u.f && v->u.f >= -9.2e18 && v->u.f <= 9.2e18) {
+			*out = (int64_t)v->u.f;
+			return 0;
+		}
 		if (v->kind != ARC_INT)
 			return c->bad_arg = i, bad_literal(v, "integer");
 		*out = v->u.i;
@@ -103,8 +111,20 @@ int arc_tpl_arg_float(struct arc_tpl_call *c, int i, double *out)
 	return 0;
 }
 
+/* a literal (string, number, bool) where Go wants a slice or map */
+static int cant_handle(struct arc_tpl_call *c, int i, const char *type)
+{
+	char *t = literal_text(c->args[i]);
+	c->bad_arg = i;
+	arc_error_code(ARC_E_EXEC, "can't handle %s for arg of type %s", t, type);
+	free(t);
+	return ARC_E_EXEC;
+}
+
 int arc_tpl_arg_list(struct arc_tpl_call *c, int i, arc_value **out)
 {
+	if ((c->args[i]->flags & ARC_VF_CONST) && c->args[i]->kind != ARC_NULL)
+		return cant_handle(c, i, "[]interface {}");
 	arc_value *v = c->args[i];
 	if (v->kind != ARC_LIST || (v->gotype != ARC_GO_DEFAULT)) {
 		if (v->kind == ARC_NULL) {
@@ -119,6 +139,8 @@ int arc_tpl_arg_list(struct arc_tpl_call *c, int i, arc_value **out)
 
 int arc_tpl_arg_map(struct arc_tpl_call *c, int i, arc_value **out)
 {
+	if ((c->args[i]->flags & ARC_VF_CONST) && c->args[i]->kind != ARC_NULL)
+		return cant_handle(c, i, "map[string]interface {}");
 	arc_value *v = c->args[i];
 	if (v->kind != ARC_MAP || (v->gotype != ARC_GO_DEFAULT)) {
 		if (v->kind == ARC_NULL) {
@@ -295,8 +317,8 @@ double arc_cast_float64(arc_value *v)
 		if (strchr(s, '(') || memchr(s, '\0', v->u.s.len))
 			return 0; /* strtod's nan(…) is not Go syntax */
 		{
-			/* ParseFloat: a hex mantissa needs a 'p' exponent; '_' only after a
-			 * base prefix (underscoreOK); strtod takes the rest as Go does */
+			/* ParseFloat: a hex mantissa needs a 'p' exponent; '_' is a
+			 * digit separator (underscoreOK); strtod takes the rest as Go does */
 			const char *m = s + (s[0] == '+' || s[0] == '-');
 			int hexf = m[0] == '0' && (m[1] == 'x' || m[1] == 'X');
 			if (hexf && !strpbrk(m, "pP"))
@@ -304,7 +326,7 @@ double arc_cast_float64(arc_value *v)
 			if (strchr(s, '_')) {
 				char *clean, *w;
 				const char *q;
-				if (!hexf || !underscore_ok(s))
+				if (!underscore_ok(s))
 					return 0;
 				clean = xstrdup(s);
 				for (q = s, w = clean; *q; q++)

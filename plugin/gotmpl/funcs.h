@@ -20,6 +20,13 @@ extern const struct arc_tpl_func arc_tpl_funcs_crypto[];   /* funcs_crypto.c: ge
 extern const struct arc_tpl_func arc_tpl_funcs_url[];      /* funcs_url.c: urlParse urlJoin, getHostByName */
 extern const struct arc_tpl_func arc_tpl_funcs_helm[];     /* funcs_helm.c: include tpl required toYaml fromYaml toJson … lookup */
 
+/* Go's reflect.DeepEqual on two values (funcs_reflect.c; used by the list functions) */
+int arc_tpl_deep_equal(const arc_value *a, const arc_value *b);
+/* A new reference to v without the template-literal mark (ARC_VF_CONST): a marked
+ * scalar is copied, so a literal stored in a list or map or returned by a function
+ * is typed like any other value later (funcs_reflect.c) */
+arc_value *arc_tpl_unconst(arc_value *v);
+
 size_t arc_tpl_func_count(void);
 const struct arc_tpl_func *arc_tpl_func_at(size_t i);
 

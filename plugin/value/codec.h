@@ -19,8 +19,11 @@
  * callers see them after JSON?  no: fromYaml also goes through JSON, so it
  * also uses ARC_YAML_FLOATS; ints are kept only for internal documents).
  * A leading UTF-8 BOM is stripped.  Non-string keys are stringified.
- * Errors: "<name>: yaml: line L: <libyaml/yaml.v2 style message>" — the
- * message matches what Helm prints for the same input where feasible. */
+ * Errors: "<name>: " (only when name is non-empty) + the text Go's
+ * sigs.k8s.io/yaml gives after its "error converting YAML to JSON: " prefix:
+ * "yaml: line L: <yaml.v2 message>", "yaml: unknown anchor 'x' referenced",
+ * "json: unsupported value: NaN", "unsupported map key of type: …".
+ * Only the first document is read unless ARC_YAML_MULTI. */
 enum {
 	ARC_YAML_FLOATS = 1 << 0, /* every number → float64 (Helm values semantics) */
 	ARC_YAML_MULTI = 1 << 1   /* arc_yaml_load returns a list of all documents */
@@ -31,6 +34,11 @@ int arc_yaml_load(arc_value **out, const char *name, const char *data, size_t le
  * Writes the document with its trailing newline (toYaml trims one newline
  * itself).  Returns an error for values YAML cannot hold (objects). */
 int arc_yaml_dump(struct arc_buf *b, arc_value *v);
+/* toYamlPretty's encoder (yaml.v3, indent 2, on the Go values themselves):
+ * no JSON step (float64 1000000 is 1e+06, NaN is .nan), block sequences
+ * indented under mapping keys, no folding of long lines.  Same quoting as
+ * arc_yaml_dump otherwise. */
+int arc_yaml_dump_pretty(struct arc_buf *b, arc_value *v);
 
 /* ---- JSON ----
  * In: numbers become float64 (Go's encoding/json into interface{}), errors as

@@ -49,7 +49,7 @@ static void bcrypt_vector(const char *pw, const char *htpasswd_hash)
 static arc_value *call(const char *name, arc_value **args, int n)
 {
 	const struct arc_tpl_func *f = arc_tpl_func_find(name);
-	struct arc_tpl_call c = { NULL, name, n, args };
+	struct arc_tpl_call c = { NULL, name, n, args, -1 };
 	arc_value *out = NULL;
 	if (!f || f->fn(&c, &out) != 0) {
 		printf("# %s failed: %s\n", name, arc_error_last());
