@@ -39,6 +39,8 @@ static int bad_literal(arc_value *v, const char *what)
 
 static int wrong_type(arc_value *v, const char *want)
 {
+	if (v->kind == ARC_NULL && (v->flags & ARC_VF_NILIFACE))
+		return arc_error_code(ARC_E_EXEC, "wrong type for value; expected %s; got interface {}", want);
 	if (v->kind == ARC_NULL)
 		return arc_error_code(ARC_E_EXEC, "invalid value; expected %s", want);
 	return arc_error_code(ARC_E_EXEC, "wrong type for value; expected %s; got %s", want,

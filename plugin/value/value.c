@@ -151,7 +151,7 @@ const char *arc_v_gotype_name(const arc_value *v)
 		}
 	case ARC_MAP:
 		switch (v->gotype) {
-		case ARC_GO_VALUES: return "chartutil.Values";
+		case ARC_GO_VALUES: return "common.Values"; /* helm 4 */
 		case ARC_GO_MAPSTR: return "map[string]string";
 		default: return "map[string]interface {}";
 		}

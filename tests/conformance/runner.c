@@ -1,0 +1,361 @@
+/*
+ * runner.c - the conformance runner: reads the cases/ files (format: README.md),
+ * lays each case out as the chart regen.py gives helm, renders it with
+ * plugin/chart and compares NOTES.txt's output (or the error text) with what
+ * helm produced, byte for byte.  Prints TAP; exits 0 when every case passes.
+ *
+ * usage: runner FILE.test|DIR...
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/base.h"
+#include "chart/chart.h"
+#include "value/codec.h"
+
+#define MARK "%%% "
+#define NOTES "conf/templates/NOTES.txt"
+#define CHART_YAML "apiVersion: v2\nname: conf\nversion: 0.1.0\nappVersion: 1.0.0\n"
+
+struct section {
+	char *path; /* for `file` sections */
+	struct arc_buf text;
+};
+
+struct tcase {
+	char *name;
+	int line;
+	int has_template, has_values, has_output, has_error;
+	struct arc_buf template_, values, output, error;
+	struct section *files;
+	size_t nfiles;
+};
+
+static int tap_n, tap_failed;
+
+static void case_release(struct tcase *c)
+{
+	size_t i;
+	free(c->name);
+	arc_buf_release(&c->template_);
+	arc_buf_release(&c->values);
+	arc_buf_release(&c->output);
+	arc_buf_release(&c->error);
+	for (i = 0; i < c->nfiles; i++) {
+		free(c->files[i].path);
+		arc_buf_release(&c->files[i].text);
+	}
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+/* print s escaped on one line */
+static void put_escaped(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c == '\\')
+			fputs("\\\\", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
+/* print the line of s that holds byte `at` (lines start at ls), at most
+ * DIFF_CTX bytes either side of the difference */
+#define DIFF_CTX 120
+static void put_window(const char *s, size_t n, size_t ls, size_t at)
+{
+	size_t e = ls, a = ls;
+	while (e < n && s[e] != '\n')
+		e++;
+	if (at > ls + DIFF_CTX)
+		a = at - DIFF_CTX;
+	if (a > ls)
+		fputs("...", stdout);
+	if (e > at + DIFF_CTX) {
+		put_escaped(s + a, at + DIFF_CTX - a);
+		fputs("...", stdout);
+	} else {
+		put_escaped(s + a, e - a);
+		if (e == n)
+			fputs(" <end>", stdout);
+	}
+}
+
+/* "# first difference at line L" with both lines */
+static void show_diff(const char *want_kind, const char *want, size_t wn, const char *got_kind,
+		      const char *got, size_t gn)
+{
+	size_t i = 0, ls = 0, line = 1;
+	while (i < wn && i < gn && want[i] == got[i]) {
+		if (want[i] == '\n') {
+			ls = i + 1;
+			line++;
+		}
+		i++;
+	}
+	printf("#   first difference at line %zu, byte %zu\n", line, i);
+	printf("#   want %s: ", want_kind);
+	put_window(want, wn, ls, i);
+	printf("\n#   got %s:  ", got_kind);
+	put_window(got, gn, ls, i);
+	putchar('\n');
+}
+
+static void add_file(struct arc_chart *ch, const char *path, struct arc_buf *b)
+{
+	arc_chart_add_file(ch, path, b->ptr ? b->ptr : "", b->len);
+}
+
+static void run_case(const char *file, struct tcase *c)
+{
+	struct arc_chart *ch = arc_chart_new();
+	struct arc_render_opts opt;
+	struct arc_render_result res;
+	arc_value *v = NULL, *md;
+	const char *got = NULL, *kind = "output";
+	size_t gotn = 0, i;
+	char *err = NULL;
+	int r, ok;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.release.name = "r";
+	opt.release.namespace = "default";
+	opt.release.revision = 1;
+	opt.release.is_install = 1;
+
+	md = arc_v_map();
+	arc_v_map_set(md, "apiVersion", arc_v_str("v2"));
+	arc_v_map_set(md, "name", arc_v_str("conf"));
+	arc_v_map_set(md, "version", arc_v_str("0.1.0"));
+	arc_v_map_set(md, "appVersion", arc_v_str("1.0.0"));
+	arc_chart_set_metadata(ch, md);
+
+	tap_n++;
+	r = 0;
+	if (c->values.len) {
+		r = arc_yaml_load(&v, "values.yaml", c->values.ptr, c->values.len, ARC_YAML_FLOATS);
+		if (r)
+			err = xasprintf("cannot load values.yaml: %s", arc_error_last());
+	}
+	if (!r) {
+		if (!v || v->kind != ARC_MAP) {
+			arc_v_unref(v);
+			v = arc_v_map();
+		}
+		arc_chart_set_values(ch, v);
+		add_file(ch, "values.yaml", &c->values);
+		add_file(ch, "templates/NOTES.txt", &c->template_);
+		for (i = 0; i < c->nfiles; i++) {
+			if (strcmp(c->files[i].path, "Chart.yaml") == 0) {
+				arc_value *m = NULL;
+				if (arc_yaml_load(&m, "Chart.yaml", c->files[i].text.ptr ? c->files[i].text.ptr : "",
+						  c->files[i].text.len, 0) == 0)
+					arc_chart_set_metadata(ch, m);
+				continue;
+			}
+			add_file(ch, c->files[i].path, &c->files[i].text);
+		}
+		r = arc_chart_render(&res, ch, &opt);
+		if (r) {
+			err = xstrdup(arc_error_last());
+		} else {
+			const struct arc_rendered *n = arc_render_result_get(&res, NOTES);
+			if (n) {
+				got = n->data;
+				gotn = n->len;
+			}
+		}
+	}
+	if (err) {
+		got = err;
+		gotn = strlen(err);
+		kind = "error";
+	}
+
+	if (!c->has_output && !c->has_error) {
+		ok = 0;
+	} else if (c->has_error) {
+		ok = err && c->error.len == gotn && memcmp(c->error.ptr ? c->error.ptr : "", got, gotn) == 0;
+	} else {
+		ok = !err && got && c->output.len == gotn &&
+		     memcmp(c->output.ptr ? c->output.ptr : "", got, gotn) == 0;
+	}
+	printf("%sok %d - %s:%d %s\n", ok ? "" : "not ", tap_n, file, c->line, c->name);
+	if (!ok) {
+		tap_failed++;
+		if (!c->has_output && !c->has_error)
+			printf("#   no expected output or error: regenerate with tests/conformance/regen.sh\n");
+		else if (c->has_error)
+			show_diff("error", c->error.ptr ? c->error.ptr : "", c->error.len, kind, got ? got : "", gotn);
+		else
+			show_diff("output", c->output.ptr ? c->output.ptr : "", c->output.len, kind, got ? got : "",
+				  gotn);
+	}
+	if (!r)
+		arc_render_result_release(&res);
+	free(err);
+	arc_chart_free(ch);
+}
+
+/* Section text = lines between markers joined by '\n'. */
+static void add_line(struct arc_buf *b, int *first, const char *s, size_t n)
+{
+	if (!*first)
+		arc_buf_putc(b, '\n');
+	*first = 0;
+	arc_buf_add(b, s, n);
+}
+
+static int run_file(const char *path)
+{
+	char *data;
+	size_t len, pos = 0;
+	int lineno = 0, in_case = 0, first = 1;
+	struct tcase c;
+	struct arc_buf *sec = NULL;
+
+	if (arc_read_file(path, 0, &data, &len)) {
+		tap_n++;
+		tap_failed++;
+		printf("not ok %d - %s: %s\n", tap_n, path, arc_error_last());
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	/* a final newline ends the last line; it is not an empty line of its own */
+	if (len && data[len - 1] == '\n')
+		len--;
+	while (pos <= len && len) {
+		const char *l = data + pos, *nl = memchr(l, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
+		lineno++;
+		pos += n + 1;
+		if (n >= 4 && memcmp(l, MARK, 4) == 0) {
+			const char *w = l + 4, *sp = memchr(w, ' ', n - 4);
+			size_t wn = sp ? (size_t)(sp - w) : n - 4;
+			const char *rest = sp ? sp + 1 : w + wn;
+			size_t rn = (size_t)(l + n - rest);
+			sec = NULL;
+			first = 1;
+			if (wn == 4 && memcmp(w, "case", 4) == 0) {
+				if (in_case) /* a case without `end`: run what we have */
+					run_case(path, &c), case_release(&c);
+				memset(&c, 0, sizeof(c));
+				c.name = xstrndup(rest, rn);
+				c.line = lineno;
+				in_case = 1;
+			} else if (wn == 3 && memcmp(w, "end", 3) == 0) {
+				if (in_case)
+					run_case(path, &c);
+				case_release(&c);
+				in_case = 0;
+			} else if (!in_case) {
+				tap_n++;
+				tap_failed++;
+				printf("not ok %d - %s:%d section outside a case\n", tap_n, path, lineno);
+			} else if (wn == 8 && memcmp(w, "template", 8) == 0) {
+				sec = &c.template_;
+				arc_buf_reset(sec);
+				c.has_template = 1;
+			} else if (wn == 6 && memcmp(w, "values", 6) == 0) {
+				sec = &c.values;
+				arc_buf_reset(sec);
+				c.has_values = 1;
+			} else if (wn == 6 && memcmp(w, "output", 6) == 0) {
+				sec = &c.output;
+				arc_buf_reset(sec);
+				c.has_output = 1;
+			} else if (wn == 5 && memcmp(w, "error", 5) == 0) {
+				sec = &c.error;
+				arc_buf_reset(sec);
+				c.has_error = 1;
+			} else if (wn == 4 && memcmp(w, "file", 4) == 0) {
+				c.files = xrealloc(c.files, (c.nfiles + 1) * sizeof(*c.files));
+				c.files[c.nfiles].path = xstrndup(rest, rn);
+				arc_buf_init(&c.files[c.nfiles].text);
+				sec = &c.files[c.nfiles].text;
+				c.nfiles++;
+			} else {
+				tap_n++;
+				tap_failed++;
+				printf("not ok %d - %s:%d unknown marker\n", tap_n, path, lineno);
+			}
+			if (!nl)
+				break;
+			continue;
+		}
+		if (sec)
+			add_line(sec, &first, l, n);
+		if (!nl)
+			break;
+	}
+	if (in_case)
+		run_case(path, &c);
+	case_release(&c);
+	free(data);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void run_path(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+		char **names = NULL;
+		size_t n = 0, i;
+		if (!d) {
+			tap_n++;
+			tap_failed++;
+			printf("not ok %d - %s: cannot open directory\n", tap_n, path);
+			return;
+		}
+		while ((e = readdir(d)) != NULL) {
+			size_t l = strlen(e->d_name);
+			if (l > 5 && strcmp(e->d_name + l - 5, ".test") == 0) {
+				names = xrealloc(names, (n + 1) * sizeof(*names));
+				names[n++] = xasprintf("%s/%s", path, e->d_name);
+			}
+		}
+		closedir(d);
+		qsort(names, n, sizeof(*names), cmp_str);
+		for (i = 0; i < n; i++) {
+			run_file(names[i]);
+			free(names[i]);
+		}
+		free(names);
+		return;
+	}
+	run_file(path);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s FILE.test|DIR...\n", argv[0]);
+		return 2;
+	}
+	for (i = 1; i < argc; i++)
+		run_path(argv[i]);
+	printf("1..%d\n", tap_n);
+	arc_error_clear(); /* the per-thread message buffer */
+	return tap_failed ? 1 : 0;
+}
