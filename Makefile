@@ -3,7 +3,8 @@
 
 PKGS      := libcurl yaml-0.1 libcjson zlib libarchive libcrypto
 CC        ?= cc
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
+VERSION   ?= $(shell git describe --tags --exact-match 2>/dev/null | sed "s/^v//" || true)
+VERSION   := $(or $(VERSION),0.1.0-dev)
 COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
@@ -123,3 +124,9 @@ fuzz:
 			-artifact_prefix=build-fuzz/artifacts/$$h- -print_final_stats=1 \
 			build-fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>&1 | grep -E 'stat::number_of_executed_units|cov:|ERROR|SUMMARY' | tail -3 || exit 1; \
 	done
+
+# End-to-end tests against a real control plane (tests/e2e/README.md): builds the cluster
+# binaries once (cached), starts one cluster for every tests/e2e/t*.sh, ends with "N passed, N failed".
+e2e: $(BIN)
+	@sh tests/e2e/cluster/build.sh >/dev/null
+	@ARC=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
