@@ -325,6 +325,7 @@ static int fn_chunk(struct arc_tpl_call *c, arc_value **out)
 	if (cs < 0 || cs > n + 1)
 		return arc_error_code(ARC_E_CALL, "runtime error: makeslice: len out of range");
 	l = arc_v_list();
+	l->gotype = ARC_GO_LISTS;
 	for (i = 0; i < cs; i++) {
 		arc_value *part;
 		clen = size;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,8 +117,11 @@ static int get_json(struct arc_kube *k, const char *path, const char *accept, ar
 	struct arc_buf resp = ARC_BUF_INIT;
 	long status = 0;
 	int rc = arc_kube_do_accept(k, "GET", path, accept, &status, &resp);
-	if (rc == 0 && status / 100 != 2)
-		rc = arc_kube_status_error(status, &resp, path);
+	if (rc == 0 && status / 100 != 2) {
+		char *what = xasprintf("GET %s", path);
+		rc = arc_kube_status_error(status, &resp, what);
+		free(what);
+	}
 	if (rc == 0 && arc_json_load(out, path, resp.ptr, resp.len) != 0) {
 		arc_error_prefix("decoding the answer to GET %s", path);
 		rc = ARC_E_PARSE;
@@ -364,17 +368,25 @@ int arc_kube_apply(struct arc_kube *k, arc_value *obj, const struct arc_kube_app
 		goto out;
 	rc = arc_kube_do(k, "PATCH", path.ptr, "application/apply-patch+yaml", body.ptr, body.len, &status, &resp);
 	if (rc == 0 && status / 100 != 2) {
-		rc = arc_kube_status_error(status, &resp, what);
-		goto out;
+		char reason[64], *w2 = xasprintf("applying %s", what);
+		arc_kube_status_reason(&resp, reason, sizeof(reason));
+		rc = arc_kube_status_error(status, &resp, w2);
+		free(w2);
+		if (status == 409 && !strcmp(reason, "Conflict") && !o->force) {
+			struct arc_buf m = ARC_BUF_INIT;
+			arc_buf_puts(&m, arc_error_last());
+			arc_error_code(rc, "%s (another field manager owns these fields: re-run with "
+					   "--force-conflicts to take them over)", arc_buf_cstr(&m));
+			arc_buf_release(&m);
+		}
+		goto done;
 	}
 	if (rc == 0 && out && arc_json_load(out, what, resp.ptr, resp.len) != 0)
 		rc = ARC_E_PARSE;
 out:
-	if (rc && rc != ARC_E_PARSE && strncmp(arc_error_last(), "applying ", 9) != 0 &&
-	    strncmp(arc_error_last(), what, strlen(what)) != 0)
+	if (rc)
 		arc_error_prefix("applying %s", what);
-	else if (rc && strncmp(arc_error_last(), what, strlen(what)) == 0)
-		arc_error_prefix("applying");
+done:
 	free(what);
 	arc_buf_release(&path);
 	arc_buf_release(&body);
@@ -436,9 +448,14 @@ static int on_watch_line(void *ud, const char *line, size_t len)
 	type = arc_obj_str(ev, "type");
 	obj = arc_v_map_get(ev, "object");
 	if (!type) { /* a Status instead of an event */
-		if (obj == NULL && arc_obj_str(ev, "kind") && !strcmp(arc_obj_str(ev, "kind"), "Status") &&
-		    obj_int(ev, "code", 0) == 410)
-			w->gone = 1;
+		if (obj == NULL && arc_obj_str(ev, "kind") && !strcmp(arc_obj_str(ev, "kind"), "Status")) {
+			if (obj_int(ev, "code", 0) == 410)
+				w->gone = 1;
+			else
+				w->rc = arc_error_code(obj_int(ev, "code", 0) == 404 ? ARC_E_NOTFOUND : ARC_E_HTTP,
+						       "watch: %s", arc_obj_str(ev, "message") ? arc_obj_str(ev, "message")
+											 : "refused by the server");
+		}
 		arc_v_unref(ev);
 		return 1;
 	}
@@ -617,12 +634,25 @@ int arc_kube_pred_established(void *ctx, arc_value *crd)
 
 int arc_kube_pred_condition(void *ctx, arc_value *obj)
 {
-	arc_value *c;
+	const char *spec = ctx, *eq = strchr(spec, '='), *want = eq ? eq + 1 : "True", *st;
+	char type[128];
+	arc_value *conds, *c = NULL;
 	int64_t gen, ogen;
+	size_t i;
 	if (!obj)
 		return 0;
-	c = find_condition(obj, (const char *)ctx);
-	if (!c || !arc_obj_str(c, "status") || strcmp(arc_obj_str(c, "status"), "True"))
+	/* "Ready" or "Ready=False"; compared without regard to case, as kubectl wait does */
+	snprintf(type, sizeof(type), "%.*s", eq ? (int)(eq - spec) : (int)strlen(spec), spec);
+	conds = arc_obj_at(obj, "status.conditions");
+	for (i = 0; conds && conds->kind == ARC_LIST && i < arc_v_list_len(conds); i++) {
+		const char *t = arc_obj_str(arc_v_list_at(conds, i), "type");
+		if (t && !strcasecmp(t, type)) {
+			c = arc_v_list_at(conds, i);
+			break;
+		}
+	}
+	st = c ? arc_obj_str(c, "status") : NULL;
+	if (!st || strcasecmp(st, want))
 		return 0;
 	/* a condition observed for an older generation does not count */
 	gen = obj_int(obj, "metadata.generation", 0);

@@ -68,7 +68,7 @@ int arc_kube_wait(struct arc_kube *k, const char *apiversion, const char *kind, 
 /* ready-made predicates */
 int arc_kube_pred_established(void *ctx, arc_value *crd);   /* CRD condition Established=True */
 int arc_kube_pred_rollout(void *ctx, arc_value *deploy);    /* as `kubectl rollout status` */
-int arc_kube_pred_condition(void *ctx, arc_value *obj);     /* ctx: condition type, e.g. "Ready" */
+int arc_kube_pred_condition(void *ctx, arc_value *obj);     /* ctx: "Ready" or "Ready=False" */
 int arc_kube_pred_exists(void *ctx, arc_value *obj);
 int arc_kube_pred_gone(void *ctx, arc_value *obj);
 

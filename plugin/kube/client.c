@@ -22,6 +22,7 @@
 
 #define MAX_RESPONSE (256u << 20) /* the largest API answer accepted */
 #define MAX_RETRIES 10
+#define CONNECT_TIMEOUT_MS 30000L /* TCP + TLS handshake, when --request-timeout does not say less */
 
 struct arc_kube {
 	struct arc_kube_config *cfg;
@@ -279,6 +280,11 @@ static int ensure_exec_cred(struct arc_kube *k, int force)
 		return 0;
 	if (!force && k->cred.valid && (k->cred.expiry == 0 || k->cred.expiry > time(NULL) + 10))
 		return 0;
+	if (k->cfg->verbosity > 0)
+		logf_(k, 0, "running exec credential plugin %s for user \"%s\"%s", k->cfg->exec->command,
+		      k->cfg->user_name ? k->cfg->user_name : "",
+		      force ? " (the server rejected the cached credential)"
+			    : k->cred.valid ? " (the cached credential expired)" : "");
 	return arc_kube_exec_run(k->cfg, &k->cred);
 }
 
@@ -315,7 +321,13 @@ static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, 
 				      "the client certificate or key of user \"%s\" cannot be used: %s (do they match?)",
 				      c->user_name ? c->user_name : "", curl_reason(k, cc));
 	case CURLE_OPERATION_TIMEDOUT:
-		return arc_error_code(ARC_E_IO, "%s %s: no answer within %ld ms (--request-timeout)", method, url,
+		if (c->timeout_ms <= 0)
+			return arc_error_code(ARC_E_IO, "%s %s: could not connect within %ld s (no answer to the TCP or "
+							"TLS handshake)", method, url, CONNECT_TIMEOUT_MS / 1000);
+		if (c->timeout_ms % 1000 == 0)
+			return arc_error_code(ARC_E_IO, "%s %s: no answer within %lds (--request-timeout)", method, url,
+					      c->timeout_ms / 1000);
+		return arc_error_code(ARC_E_IO, "%s %s: no answer within %ldms (--request-timeout)", method, url,
 				      c->timeout_ms);
 	case CURLE_WRITE_ERROR:
 		if (k->resp_over)
@@ -359,7 +371,8 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms > 0 && c->timeout_ms < 30000 ? c->timeout_ms : 30000L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 c->timeout_ms > 0 && c->timeout_ms < CONNECT_TIMEOUT_MS ? c->timeout_ms : CONNECT_TIMEOUT_MS);
 	if (c->timeout_ms > 0)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-arc/" ARC_VERSION " (linux/amd64) kubernetes/unknown");
@@ -446,6 +459,8 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 
 	cc = curl_easy_perform(h);
+	if (cc == CURLE_WRITE_ERROR && k->line_fn && k->line_stop)
+		cc = CURLE_OK; /* the stream's reader had what it wanted */
 	*ccode = cc;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
@@ -543,8 +558,12 @@ int arc_kube_status_error(long status, const struct arc_buf *resp, const char *w
 	if (resp && resp->len && arc_json_load(&doc, "status", resp->ptr, resp->len) == 0 && doc->kind == ARC_MAP &&
 	    (msg = arc_v_map_get(doc, "message")) && msg->kind == ARC_STRING && msg->u.s.len) {
 		if (status == 401)
-			arc_error_code(code, "%s: Unauthorized: the server rejected the credentials (expired token or "
-					     "certificate?): %s", w, msg->u.s.ptr);
+			arc_error_code(code, "%s: Unauthorized: the server rejected the credentials (a wrong or expired "
+					     "token or certificate?)%s%s", w, strcmp(msg->u.s.ptr, "Unauthorized") ? ": " : "",
+				       strcmp(msg->u.s.ptr, "Unauthorized") ? msg->u.s.ptr : "");
+		else if (status == 403 && strstr(msg->u.s.ptr, "\"system:anonymous\""))
+			arc_error_code(code, "%s: %s (the server took the request as anonymous: it accepted none of "
+					     "the user's credentials)", w, msg->u.s.ptr);
 		else
 			arc_error_code(code, "%s: %s", w, msg->u.s.ptr);
 		arc_v_unref(doc);
@@ -553,8 +572,8 @@ int arc_kube_status_error(long status, const struct arc_buf *resp, const char *w
 	arc_v_unref(doc);
 	switch (status) {
 	case 401:
-		return arc_error_code(code, "%s: Unauthorized: the server rejected the credentials (expired token or "
-					    "certificate?)", w);
+		return arc_error_code(code, "%s: Unauthorized: the server rejected the credentials (a wrong or expired "
+					    "token or certificate?)", w);
 	case 403:
 		return arc_error_code(code, "%s: Forbidden", w);
 	case 404:

@@ -194,6 +194,8 @@ static char *resolve_path(const struct kfile *f, const char *p)
 		return xstrdup(p);
 	if (p[0] == '~' && p[1] == '/' && getenv("HOME"))
 		return xasprintf("%s%s", getenv("HOME"), p + 1);
+	if (!strcmp(f->dir, "."))
+		return xstrdup(p);
 	return xasprintf("%s/%s", f->dir, p);
 }
 
@@ -258,24 +260,39 @@ static void strv_free(char **v)
 	free(v);
 }
 
-static int load_exec(const struct entry *user, arc_value *ex, struct arc_kube_exec **out)
+static int load_exec(const struct entry *user, const char *user_name, arc_value *ex, struct arc_kube_exec **out)
 {
-	struct arc_kube_exec *e = xcalloc(1, sizeof(*e));
+	struct arc_kube_exec *e;
 	const char *cmd = str_at(ex, "command"), *api = str_at(ex, "apiVersion");
+	const char *mode = str_at(ex, "interactiveMode");
 	arc_value *env = arc_v_map_get(ex, "env");
 	size_t i, n;
 
-	if (!cmd || !*cmd) {
-		free(e);
-		return arc_error_code(ARC_E_PARSE, "%s: exec plugin of user \"%s\" has no command",
-				      user->file->path, "?");
-	}
+	if (!cmd || !*cmd)
+		return arc_error_code(ARC_E_PARSE, "%s: exec plugin of user \"%s\" has no command", user->file->path,
+				      user_name);
 	if (!api || (strcmp(api, "client.authentication.k8s.io/v1") &&
-		     strcmp(api, "client.authentication.k8s.io/v1beta1"))) {
-		free(e);
-		return arc_error_code(ARC_E_PARSE, "%s: exec plugin: invalid apiVersion \"%s\"", user->file->path,
-				      api ? api : "");
-	}
+		     strcmp(api, "client.authentication.k8s.io/v1beta1")))
+		return arc_error_code(ARC_E_PARSE,
+				      "%s: exec plugin of user \"%s\": invalid apiVersion \"%s\" (want "
+				      "client.authentication.k8s.io/v1 or /v1beta1)",
+				      user->file->path, user_name, api ? api : "");
+	if (mode && *mode && strcmp(mode, "Never") && strcmp(mode, "IfAvailable") && strcmp(mode, "Always"))
+		return arc_error_code(ARC_E_PARSE,
+				      "%s: exec plugin of user \"%s\": invalid interactiveMode \"%s\" (want Never, "
+				      "IfAvailable or Always)",
+				      user->file->path, user_name, mode);
+	if ((!mode || !*mode) && !strcmp(api, "client.authentication.k8s.io/v1"))
+		return arc_error_code(ARC_E_PARSE,
+				      "%s: exec plugin of user \"%s\": interactiveMode must be specified to use "
+				      "exec authentication plugin",
+				      user->file->path, user_name);
+	if (mode && !strcmp(mode, "Always"))
+		return arc_error_code(ARC_E_USAGE,
+				      "exec plugin of user \"%s\" needs interactiveMode Always, which kubectl-arc "
+				      "cannot provide (standard input is not passed to plugins)",
+				      user_name);
+	e = xcalloc(1, sizeof(*e));
 	e->command = strchr(cmd, '/') ? resolve_path(user->file, cmd) : xstrdup(cmd);
 	e->args = strv_from_list(arc_v_map_get(ex, "args"));
 	n = env && env->kind == ARC_LIST ? arc_v_list_len(env) : 0;
@@ -288,7 +305,7 @@ static int load_exec(const struct entry *user, arc_value *ex, struct arc_kube_ex
 	e->api_version = xstrdup(api);
 	e->install_hint = str_at(ex, "installHint") ? xstrdup(str_at(ex, "installHint")) : NULL;
 	e->provide_cluster_info = bool_at(ex, "provideClusterInfo");
-	e->interactive_mode = xstrdup(str_at(ex, "interactiveMode") ? str_at(ex, "interactiveMode") : "IfAvailable");
+	e->interactive_mode = xstrdup(mode && *mode ? mode : "IfAvailable");
 	*out = e;
 	return 0;
 }
@@ -374,20 +391,15 @@ static int load_in_cluster(struct arc_kube_config *c)
 	return 0;
 }
 
-static int count_auth(const struct arc_kube_config *c, arc_value *auth_provider, struct arc_buf *which)
+/* client-go's rule: a token and basic auth exclude each other; a client certificate may
+ * come along with either (AKS admin credentials carry both a certificate and a token). */
+static int count_auth(const struct arc_kube_config *c, struct arc_buf *which)
 {
 	int n = 0;
-	if (c->token || c->token_file) {
+	if (c->token || c->token_file)
 		arc_buf_puts(which, n++ ? " token" : "token");
-	}
 	if (c->username || c->password)
 		arc_buf_puts(which, n++ ? " basicAuth" : "basicAuth");
-	if (c->cert_data || c->key_data)
-		arc_buf_puts(which, n++ ? " clientCert" : "clientCert");
-	if (c->exec)
-		arc_buf_puts(which, n++ ? " exec" : "exec");
-	if (auth_provider)
-		arc_buf_puts(which, n++ ? " authProvider" : "authProvider");
 	return n;
 }
 
@@ -458,7 +470,7 @@ int arc_kube_config_load(struct arc_kube_config **out, const struct arc_kube_fla
 	}
 	c->cluster_name = xstrdup(cl_name ? cl_name : "");
 	c->user_name = xstrdup(us_name ? us_name : "");
-	c->origin = xstrdup(files[0].path);
+	c->origin = xstrdup(cl.file ? cl.file->path : ctx.file ? ctx.file->path : files[0].path);
 
 	/* cluster */
 	if (cl.body) {
@@ -502,7 +514,7 @@ int arc_kube_config_load(struct arc_kube_config **out, const struct arc_kube_fla
 			c->impersonate_uid = xstrdup(s);
 		if (arc_v_map_get(us.body, "as-groups"))
 			c->impersonate_groups = strv_from_list(arc_v_map_get(us.body, "as-groups"));
-		if (ex && ex->kind == ARC_MAP && (rc = load_exec(&us, ex, &c->exec)) != 0)
+		if (ex && ex->kind == ARC_MAP && (rc = load_exec(&us, us_name ? us_name : "", ex, &c->exec)) != 0)
 			goto fail;
 		auth_provider = arc_v_map_get(us.body, "auth-provider");
 		if (auth_provider && auth_provider->kind != ARC_MAP)
@@ -510,7 +522,7 @@ int arc_kube_config_load(struct arc_kube_config **out, const struct arc_kube_fla
 	}
 	{
 		struct arc_buf which = ARC_BUF_INIT;
-		if (count_auth(c, auth_provider, &which) > 1) {
+		if (count_auth(c, &which) > 1) {
 			rc = arc_error_code(ARC_E_PARSE,
 					    "more than one authentication method found for \"%s\"; found [%s], only "
 					    "one is allowed",
@@ -519,12 +531,23 @@ int arc_kube_config_load(struct arc_kube_config **out, const struct arc_kube_fla
 			goto fail;
 		}
 		arc_buf_release(&which);
+		if (auth_provider && c->exec) {
+			rc = arc_error_code(ARC_E_PARSE,
+					    "user \"%s\": an auth-provider cannot be combined with an exec plugin",
+					    c->user_name);
+			goto fail;
+		}
 		if (auth_provider) {
 			rc = arc_error_code(ARC_E_PARSE,
 					    "user \"%s\" uses an auth-provider, which kubectl-arc does not support: "
 					    "use an exec credential plugin (client.authentication.k8s.io)",
 					    c->user_name);
 			goto fail;
+		}
+		/* as client-go: static credentials given, the exec plugin is not run */
+		if (c->exec && (c->token || c->token_file || c->username || c->password || c->cert_data)) {
+			exec_free(c->exec);
+			c->exec = NULL;
 		}
 	}
 	s = str_at(ctx.body, "namespace");

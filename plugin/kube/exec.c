@@ -78,6 +78,31 @@ static time_t parse_rfc3339(const char *s)
 	return timegm(&tm) - off;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* waitpid bounded by the deadline; kills the child when it passes */
+static int reap(pid_t pid, int *status, long deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return 1;
+		}
+		usleep(10000);
+	}
+}
+
 static char *exec_info(const struct arc_kube_config *c)
 {
 	const struct arc_kube_exec *e = c->exec;
@@ -116,7 +141,8 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 	struct arc_buf out = ARC_BUF_INIT, err = ARC_BUF_INIT;
 	pid_t pid;
 	arc_value *doc = NULL, *st, *v;
-	long waited = 0;
+	long limit_ms = c->timeout_ms > 0 && c->timeout_ms < EXEC_TIMEOUT_MS ? c->timeout_ms : EXEC_TIMEOUT_MS;
+	long deadline = now_ms() + limit_ms;
 
 	if (find_in_path(e->command, &path) != 0) {
 		return arc_error_code(ARC_E_NOTFOUND, "exec credential plugin \"%s\" (user \"%s\") not found%s%s",
@@ -176,22 +202,22 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 		int open_fds = 2;
 		char chunk[4096];
 		while (open_fds > 0) {
-			int n = poll(pf, 2, 200);
+			long left = deadline - now_ms();
+			int n;
 			size_t k;
+			if (left <= 0) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+				rc = arc_error_code(ARC_E_IO, "exec credential plugin \"%s\" (user \"%s\") did not "
+								"answer within %ld s", e->command,
+						    c->user_name ? c->user_name : "", (limit_ms + 999) / 1000);
+				goto out;
+			}
+			n = poll(pf, 2, left > 200 ? 200 : (int)left);
 			if (n < 0 && errno != EINTR)
 				break;
-			if (n == 0) {
-				waited += 200;
-				if (waited >= EXEC_TIMEOUT_MS) {
-					kill(pid, SIGKILL);
-					waitpid(pid, &status, 0);
-					rc = arc_error_code(ARC_E_IO,
-							    "exec credential plugin \"%s\" did not answer within %d s",
-							    e->command, EXEC_TIMEOUT_MS / 1000);
-					goto out;
-				}
+			if (n <= 0)
 				continue;
-			}
 			for (k = 0; k < 2; k++) {
 				ssize_t r;
 				if (pf[k].fd < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -209,12 +235,20 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 			}
 		}
 	}
-	waitpid(pid, &status, 0);
+	/* the pipes are closed; the plugin may still linger: bounded too */
+	if (reap(pid, &status, deadline) != 0) {
+		rc = arc_error_code(ARC_E_IO, "exec credential plugin \"%s\" (user \"%s\") did not exit within %ld s",
+				    e->command, c->user_name ? c->user_name : "", (limit_ms + 999) / 1000);
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		const char *emsg = arc_buf_cstr(&err);
+		char *emsg = (char *)arc_buf_cstr(&err), *p;
 		size_t el = strlen(emsg);
-		while (el && (emsg[el - 1] == '\n' || emsg[el - 1] == '\r'))
+		while (el && (emsg[el - 1] == '\n' || emsg[el - 1] == '\r' || emsg[el - 1] == ' '))
 			el--;
+		for (p = emsg; p < emsg + el; p++) /* one line */
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && err.len == 0)
 			rc = arc_error_code(ARC_E_IO, "exec credential plugin \"%s\" could not be started", e->command);
 		else

@@ -147,6 +147,7 @@ const char *arc_v_gotype_name(const arc_value *v)
 		switch (v->gotype) {
 		case ARC_GO_STRINGS: return "[]string";
 		case ARC_GO_INTS: return "[]int";
+		case ARC_GO_LISTS: return "[][]interface {}";
 		default: return "[]interface {}";
 		}
 	case ARC_MAP:

@@ -55,7 +55,8 @@ enum arc_gotype {
 	ARC_GO_STRINGS, /* ARC_LIST: []string */
 	ARC_GO_INTS,    /* ARC_LIST: []int */
 	ARC_GO_VALUES,  /* ARC_MAP: chartutil.Values (Helm's .Values and friends) */
-	ARC_GO_MAPSTR   /* ARC_MAP: map[string]string */
+	ARC_GO_MAPSTR,  /* ARC_MAP: map[string]string */
+	ARC_GO_LISTS    /* ARC_LIST: [][]interface {} (chunk) */
 };
 
 typedef struct arc_value arc_value;
