@@ -341,9 +341,10 @@ static int fn_must_to_json(struct arc_tpl_call *c, arc_value **out)
 	return json_out(c, out, ARC_JSON_HTML, 1);
 }
 
+/* Sprig's toRawJson panics on an encoding error (a template error); toPrettyJson swallows it */
 static int fn_to_raw_json(struct arc_tpl_call *c, arc_value **out)
 {
-	return json_out(c, out, 0, 0);
+	return json_out(c, out, 0, 1);
 }
 
 static int fn_must_to_raw_json(struct arc_tpl_call *c, arc_value **out)
@@ -364,17 +365,28 @@ static int fn_must_to_pretty_json(struct arc_tpl_call *c, arc_value **out)
 /* json.Unmarshal into interface{} (want < 0), a map or a list */
 static arc_value *json_into(const char *s, size_t len, int want, char **msg)
 {
-	arc_value *v = NULL;
+	arc_value *v = NULL, *nil;
+	int rc;
 	*msg = NULL;
-	if (arc_json_load(&v, "fromJson", s, len)) {
+	rc = want < 0 ? arc_json_load(&v, "fromJson", s, len) : arc_json_load_partial(&v, "fromJson", s, len);
+	if (rc == ARC_E_TYPE && v && v->kind == (want == WANT_MAP ? ARC_MAP : ARC_LIST) && want == WANT_MAP) {
+		/* Go keeps what it decoded around a number out of range, and reports the error */
+		arc_v_map_set(v, "Error", arc_v_str(strip_name(arc_error_last(), "fromJson")));
+		return v;
+	}
+	if (rc) {
+		arc_v_unref(v);
 		*msg = xstrdup(strip_name(arc_error_last(), "fromJson"));
 		return NULL;
 	}
 	if (want < 0)
 		return v;
 	if (v->kind == ARC_NULL) {
+		/* Go leaves the map or slice nil */
 		arc_v_unref(v);
-		return want == WANT_MAP ? arc_v_map() : arc_v_list();
+		nil = want == WANT_MAP ? arc_v_map() : arc_v_list();
+		nil->flags |= ARC_VF_NIL;
+		return nil;
 	}
 	if ((want == WANT_MAP && v->kind != ARC_MAP) || (want == WANT_LIST && v->kind != ARC_LIST)) {
 		*msg = xasprintf("json: cannot unmarshal %s into Go value of type %s", json_kind(v),

@@ -44,6 +44,12 @@ int arc_yaml_dump_pretty(struct arc_buf *b, arc_value *v);
  * In: numbers become float64 (Go's encoding/json into interface{}), errors as
  * Go's json texts ("invalid character 'x' looking for beginning of value"). */
 int arc_json_load(arc_value **out, const char *name, const char *data, size_t len);
+/* As arc_json_load, but like Go a number out of float64 range does not stop
+ * decoding: it becomes null, and when the input has no syntax error *out
+ * still receives the whole value (caller unrefs) while the return is
+ * ARC_E_TYPE with "json: cannot unmarshal number 1e400 into Go value of type
+ * float64" (fromJson keeps that partial map and adds its "Error" key). */
+int arc_json_load_partial(arc_value **out, const char *name, const char *data, size_t len);
 /* Out, byte-identical to Go's encoding/json.Marshal: map keys sorted,
  * floats as Go formats them; ARC_JSON_HTML escapes < > & (toJson), without it
  * not (toRawJson); ARC_JSON_INDENT = MarshalIndent(v, "", "  "). */

@@ -68,6 +68,7 @@ typedef struct arc_value arc_value;
 			       entry or list element used directly as an argument (Go tells it
 			       apart from an untyped nil: "wrong type for value; expected string;
 			       got interface {}", "len of nil pointer"); kind is ARC_NULL */
+#define ARC_VF_NIL 0x4 /* an empty list or map that stands for Go's nil slice/map: JSON null */
 
 /* An object's behaviour.  `lookup` resolves `.Name` (nargs == 0, args NULL)
  * or a method call `.Name a b` (nargs >= 0 with is_call set): it returns 0
