@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../gotmpl/semver.h"
 #include "../value/codec.h"
+#include "values.h"
 
 /* ---- .helmignore ---- */
 
@@ -148,6 +150,58 @@ static int cmp_file(const void *a, const void *b)
 
 static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth);
 
+/* Metadata.Validate's part for dependencies: no null entries, aliases made of
+ * [a-zA-Z0-9_-], no two dependencies with the same name or alias */
+static int check_dependencies(arc_value *md, const char *where)
+{
+	arc_value *deps = arc_v_map_get(md, "dependencies");
+	size_t i, j;
+	if (!deps || deps->kind != ARC_LIST)
+		return 0;
+	for (i = 0; i < arc_v_list_len(deps); i++) {
+		arc_value *d = arc_v_list_at(deps, i), *name, *alias;
+		const char *key, *p;
+		if (d->kind != ARC_MAP)
+			return arc_error_code(ARC_E_PARSE, "%svalidation: dependencies must not contain empty or null "
+							   "nodes", where);
+		name = arc_v_map_get(d, "name");
+		alias = arc_v_map_get(d, "alias");
+		key = name && name->kind == ARC_STRING ? name->u.s.ptr : "";
+		if (alias && alias->kind == ARC_STRING && alias->u.s.len) {
+			for (p = alias->u.s.ptr; *p; p++)
+				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+				      *p == '_' || *p == '-'))
+					break;
+			if (*p || alias->u.s.len != strlen(alias->u.s.ptr)) {
+				struct arc_buf q = ARC_BUF_INIT;
+				int rc;
+				arc_fmt_quote(&q, key, strlen(key));
+				rc = arc_error_code(ARC_E_PARSE, "%svalidation: dependency %s has disallowed characters "
+								 "in the alias", where, arc_buf_cstr(&q));
+				arc_buf_release(&q);
+				return rc;
+			}
+			key = alias->u.s.ptr;
+		}
+		for (j = 0; j < i; j++) {
+			arc_value *o = arc_v_list_at(deps, j), *on = arc_v_map_get(o, "name"),
+				  *oa = arc_v_map_get(o, "alias");
+			const char *okey = oa && oa->kind == ARC_STRING && oa->u.s.len ? oa->u.s.ptr
+					   : on && on->kind == ARC_STRING ? on->u.s.ptr : "";
+			if (!strcmp(okey, key)) {
+				struct arc_buf q = ARC_BUF_INIT;
+				int rc;
+				arc_fmt_quote(&q, key, strlen(key));
+				rc = arc_error_code(ARC_E_PARSE, "%svalidation: more than one dependency with name or "
+								 "alias %s", where, arc_buf_cstr(&q));
+				arc_buf_release(&q);
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
 static int check_metadata(arc_value *md, const char *where)
 {
 	static const char *const fields[] = { "apiVersion", "name", "version" };
@@ -168,7 +222,21 @@ static int check_metadata(arc_value *md, const char *where)
 	if (v->kind == ARC_STRING && (strchr(v->u.s.ptr, '/') || strchr(v->u.s.ptr, '\\')))
 		return arc_error_code(ARC_E_PARSE, "%svalidation: chart.metadata.name %s is invalid", where,
 				      v->u.s.ptr);
-	return 0;
+	v = arc_v_map_get(md, "version");
+	if (v->kind == ARC_STRING) {
+		struct arc_semver sv;
+		if (arc_semver_parse(&sv, v->u.s.ptr, v->u.s.len) != 0) {
+			struct arc_buf q = ARC_BUF_INIT;
+			int rc;
+			arc_fmt_quote(&q, v->u.s.ptr, v->u.s.len);
+			rc = arc_error_code(ARC_E_PARSE, "%svalidation: chart.metadata.version %s is invalid", where,
+					    arc_buf_cstr(&q));
+			arc_buf_release(&q);
+			return rc;
+		}
+		arc_semver_release(&sv);
+	}
+	return check_dependencies(md, where);
 }
 
 static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth)
@@ -202,24 +270,36 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 		arc_v_unref(md);
 		return arc_error_code(ARC_E_PARSE, "cannot load Chart.yaml: not a mapping");
 	}
+	/* Helm 2 charts may lack apiVersion: they are v1 charts */
+	{
+		arc_value *av = arc_v_map_get(md, "apiVersion");
+		if (!av || av->kind == ARC_NULL || (av->kind == ARC_STRING && av->u.s.len == 0))
+			arc_v_map_set(md, "apiVersion", arc_v_str("v1"));
+	}
+	/* requirements.yaml (deprecated, apiVersion v1) declares the dependencies */
+	for (i = 0; i < n; i++) {
+		arc_value *req = NULL, *d;
+		if (strcmp(files[i].path, "requirements.yaml") != 0)
+			continue;
+		if ((rc = arc_yaml_load(&req, "", files[i].data, files[i].len, ARC_YAML_FLOATS)) != 0) {
+			arc_v_unref(md);
+			arc_error_prefix("cannot load requirements.yaml: error converting YAML to JSON");
+			return rc;
+		}
+		d = req->kind == ARC_MAP ? arc_v_map_get(req, "dependencies") : NULL;
+		if (d && d->kind != ARC_NULL)
+			arc_v_map_set(md, "dependencies", arc_v_ref(d));
+		arc_v_unref(req);
+	}
 	if ((rc = check_metadata(md, "")) != 0) {
 		arc_v_unref(md);
 		return rc;
 	}
 	if (values_yaml) {
-		if ((rc = arc_yaml_load(&vals, "values.yaml", values_yaml->data, values_yaml->len, ARC_YAML_FLOATS)) !=
-		    0) {
+		if ((rc = arc_values_load(&vals, values_yaml->data, values_yaml->len)) != 0) {
 			arc_v_unref(md);
 			arc_error_prefix("cannot load values.yaml");
 			return rc;
-		}
-		if (vals->kind == ARC_NULL) {
-			arc_v_unref(vals);
-			vals = NULL;
-		} else if (vals->kind != ARC_MAP) {
-			arc_v_unref(md);
-			arc_v_unref(vals);
-			return arc_error_code(ARC_E_PARSE, "cannot load values.yaml: not a mapping");
 		}
 	}
 	c = arc_chart_new();
@@ -510,9 +590,8 @@ int arc_chart_load_dir(struct arc_chart **out, const char *dir)
 	arc_ignore_free(ig);
 	if (rc == 0) {
 		qsort(fl.f, fl.n, sizeof(*fl.f), cmp_file);
+		/* helm names no directory in these errors */
 		rc = arc_chart_load_files(out, fl.f, fl.n);
-		if (rc)
-			arc_error_prefix("%s", dir);
 	}
 	fl_release(&fl);
 	return rc;

@@ -24,6 +24,8 @@ struct parser {
 	size_t len, pos;
 	enum arc_set_kind kind;
 	int depth; /* recursion guard against hostile input */
+	arc_strvals_reader read;
+	void *ctx;
 };
 
 /* Read until one of `stop`; `\` takes the next character (a whole UTF-8
@@ -38,7 +40,7 @@ static int until(struct parser *p, const char *stop, struct arc_buf *out, char *
 			*last = c;
 			return 0;
 		}
-		if (c == '\\') {
+		if (c == '\\' && p->kind != ARC_SET_LITERAL) { /* --set-literal keys take no escapes */
 			size_t n = 1;
 			unsigned char u;
 			if (p->pos >= p->len) {
@@ -106,7 +108,7 @@ static int read_value(struct parser *p, const char *s, size_t n, arc_value **out
 	if (p->kind == ARC_SET_FILE) {
 		char *path = xstrndup(s, n), *data;
 		size_t len;
-		int rc = arc_read_file(path, 5u << 20, &data, &len);
+		int rc = p->read ? p->read(p->ctx, path, &data, &len) : arc_read_file(path, 64u << 20, &data, &len);
 		free(path);
 		if (rc)
 			return rc;
@@ -150,8 +152,9 @@ static int key_index(struct parser *p, long long *out)
 	const char *s;
 	int rc = until(p, "]", &b, &last);
 	if (rc == P_EOF) {
+		/* helm wraps io.EOF here and its parse loop then stops without an error */
 		arc_buf_release(&b);
-		return arc_error_code(ARC_E_PARSE, "error parsing index: EOF");
+		return P_EOF;
 	}
 	s = arc_buf_cstr(&b);
 	errno = 0;
@@ -289,7 +292,22 @@ static int plain_val(struct parser *p, arc_value **out)
 
 static int parse_key(struct parser *p, arc_value *data, int level);
 
+static int list_item_inner(struct parser *p, arc_value *list, long long i, int level);
+
+/* list indexes nest by recursion: bounded (helm has no limit; Go's stack grows) */
 static int list_item(struct parser *p, arc_value *list, long long i, int level)
+{
+	int rc;
+	if (++p->depth > 2000) {
+		p->depth--;
+		return arc_error_code(ARC_E_RANGE, "list indexes nested more than 2000 deep");
+	}
+	rc = list_item_inner(p, list, i, level);
+	p->depth--;
+	return rc;
+}
+
+static int list_item_inner(struct parser *p, arc_value *list, long long i, int level)
 {
 	struct arc_buf b = ARC_BUF_INIT;
 	arc_value *v;
@@ -395,7 +413,7 @@ static int parse_key(struct parser *p, arc_value *data, int level)
 	char last;
 	int rc;
 
-	if (++p->depth > 1000) {
+	if (++p->depth > 3000) {
 		p->depth--;
 		return arc_error_code(ARC_E_PARSE, "value name nested level is greater than maximum supported "
 						   "nested level of %d", MAX_NESTED);
@@ -490,7 +508,13 @@ out:
 
 int arc_strvals_parse(arc_value *dest, const char *line, enum arc_set_kind kind)
 {
-	struct parser p = { line, strlen(line), 0, kind, 0 };
+	return arc_strvals_parse_with(dest, line, kind, NULL, NULL);
+}
+
+int arc_strvals_parse_with(arc_value *dest, const char *line, enum arc_set_kind kind, arc_strvals_reader read,
+			   void *ctx)
+{
+	struct parser p = { line, strlen(line), 0, kind, 0, read, ctx };
 	for (;;) {
 		int rc = parse_key(&p, dest, 0);
 		if (rc == P_EOF)

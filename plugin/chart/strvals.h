@@ -20,4 +20,12 @@ enum arc_set_kind {
 
 int arc_strvals_parse(arc_value *dest, const char *line, enum arc_set_kind kind);
 
+/* Reads the file named by a --set-file value: 0 with a malloc'd buffer, or an
+ * error with the message set (helm: "open PATH: no such file or directory"). */
+typedef int (*arc_strvals_reader)(void *ctx, const char *path, char **data, size_t *len);
+/* As arc_strvals_parse; ARC_SET_FILE values are read with `read` (NULL: from
+ * the file system). */
+int arc_strvals_parse_with(arc_value *dest, const char *line, enum arc_set_kind kind, arc_strvals_reader read,
+			   void *ctx);
+
 #endif
