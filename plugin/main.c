@@ -7,6 +7,8 @@
 
 static const struct arc_command commands[] = {
 	{ "kube", "Low-level Kubernetes API calls (apply, get, list, delete, wait)", arc_cmd_kube },
+	{ "repo", "Add, list, remove and update chart repositories", arc_cmd_repo },
+	{ "template", "Render a chart locally (the bundled one by default), as helm template", arc_cmd_template },
 	{ "version", "Print the version of kubectl-arc and its bundled chart", arc_cmd_version },
 };
 

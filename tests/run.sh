@@ -1,9 +1,9 @@
 #!/bin/sh
 # Runs the suites that need no cluster and ends with "N passed, N failed".
-# Usage: tests/run.sh [unit] [conformance] [fuzz]   (default: all)
+# Usage: tests/run.sh [unit] [conformance] [charts] [fuzz]   (default: all)
 # Every suite prints TAP lines ("ok …" / "not ok …"); this script counts them.
 B=${B:-build}
-suites=${*:-unit conformance fuzz}
+suites=${*:-unit conformance charts fuzz}
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 wrap=""
 [ -n "$VALGRIND" ] && wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
@@ -25,6 +25,7 @@ for s in $suites; do
 	case $s in
 	unit) for t in "$B"/tests/unit/*; do [ -x "$t" ] && run "unit/${t##*/}" "$t"; done ;;
 	conformance) [ -x "$B/tests/conformance/runner" ] && run conformance "$B/tests/conformance/runner" tests/conformance/cases ;;
+	charts) [ -x "${BIN:-./kubectl-arc}" ] && run charts env BIN="${BIN:-./kubectl-arc}" sh tests/conformance/charts_runner.sh ;;
 	fuzz) for t in "$B"/tests/fuzz/replay_*; do
 		[ -x "$t" ] || continue
 		h=${t##*/replay_}

@@ -3,12 +3,14 @@
  * builds Helm's render context, parses every template in Helm's order,
  * executes the non-partials and reports Helm 4's error texts.
  *
- * Scope today: one chart (no subcharts), values given ready-made.  Later
- * work plugs in here without changing the calls below: loading (dir/.tgz)
- * fills an arc_chart; values coalescing produces `values`; dependencies hang
- * off `deps` (each with its own files/metadata, rendered under
- * "<parent>/charts/<name>/templates/…", their contexts in .Subcharts); the
- * manifest splitter/sorter consumes struct arc_render_result.
+ * The whole tree is rendered: every dependency in `deps` (the enabled ones:
+ * deps processing removes the others before rendering) gets its own context
+ * (.Values = its section of the parent's values, .Chart, .Files,
+ * .Subcharts, .Template.BasePath) and its templates are named
+ * "<parent>/charts/<name-or-alias>/templates/…".  All templates of the tree
+ * are parsed into one set, deepest paths first (so a parent's define wins);
+ * library charts contribute only their `_` files.  Subchart NOTES.txt files
+ * are rendered like any template (errors count); manifest.h drops them.
  *
  * OWNERSHIP
  *   - arc_chart_new() returns a chart the caller frees with arc_chart_free().
@@ -65,6 +67,7 @@ struct arc_release_info {
 /* .Capabilities: what the cluster (or --kube-version / --api-versions) says */
 struct arc_capabilities {
 	const char *kube_version;       /* "v1.35.0" (helm 4.1.4's default) when NULL */
+	const char *kube_major, *kube_minor; /* when NULL: taken from kube_version */
 	const char *const *api_versions; /* extra group/versions, appended to the built-in list */
 	size_t n_api_versions;
 };
@@ -73,6 +76,9 @@ struct arc_render_opts {
 	struct arc_release_info release;
 	struct arc_capabilities caps;
 	struct arc_tpl_options tpl; /* strict (missingkey=error), lookup callback, output bound */
+	/* .Values of the top chart (the coalesced values, values.h); borrowed.
+	 * NULL: the chart's own `values`.  Subcharts get values[<name>]. */
+	arc_value *values;
 };
 
 struct arc_rendered {
@@ -85,6 +91,11 @@ struct arc_render_result {
 	struct arc_rendered *files; /* in Helm's parse order: deepest paths first, then descending names */
 	size_t n;
 };
+
+/* "library" charts (Chart.yaml type, case-insensitive) */
+int arc_chart_is_library(const struct arc_chart *c);
+/* Helm's ChartFullPath: "<root>/charts/<sub>/charts/<subsub>"; malloc'd */
+char *arc_chart_full_path(const struct arc_chart *c);
 
 /* Render every non-partial template of the chart.  On success *out holds them. */
 int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,

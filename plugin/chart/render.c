@@ -696,11 +696,11 @@ static arc_value *make_caps(const struct arc_capabilities *opt)
 
 	k->version = ver[0] == 'v' ? xstrdup(ver) : xasprintf("v%s", ver);
 	p = k->version + 1;
-	k->major = xstrndup(p, strcspn(p, "."));
+	k->major = opt && opt->kube_major ? xstrdup(opt->kube_major) : xstrndup(p, strcspn(p, "."));
 	p += strcspn(p, ".");
 	if (*p == '.')
 		p++;
-	k->minor = xstrndup(p, strcspn(p, ".-+"));
+	k->minor = opt && opt->kube_minor ? xstrdup(opt->kube_minor) : xstrndup(p, strcspn(p, ".-+"));
 	c->kv = arc_v_object(&kubever_class, k);
 
 	apis->gotype = ARC_GO_STRINGS;
@@ -947,6 +947,8 @@ struct tname {
 	char *name;
 	const struct arc_chart_file *file;
 	int slashes;
+	arc_value *ctx; /* the chart's context (borrowed) */
+	const char *base; /* .Template.BasePath (owned by struct tlist) */
 };
 
 static int cmp_tname(const void *a, const void *b)
@@ -1042,40 +1044,125 @@ static void strip_no_value(struct arc_buf *b)
 	arc_buf_truncate(b, j);
 }
 
+int arc_chart_is_library(const struct arc_chart *c)
+{
+	arc_value *t = c->metadata && c->metadata->kind == ARC_MAP ? arc_v_map_get(c->metadata, "type") : NULL;
+	return t && t->kind == ARC_STRING && strcasecmp(arc_v_strptr(t), "library") == 0;
+}
+
+char *arc_chart_full_path(const struct arc_chart *c)
+{
+	char *p, *q;
+	if (!c->parent)
+		return xstrdup(arc_chart_name(c));
+	p = arc_chart_full_path(c->parent);
+	q = xasprintf("%s/charts/%s", p, arc_chart_name(c));
+	free(p);
+	return q;
+}
+
+/* the templates of the whole tree, each with the context it executes in */
+struct tlist {
+	struct tname *v;
+	size_t n, cap;
+	char **bases;
+	size_t nbases;
+};
+
+#define MAX_CHART_DEPTH 64
+
+/* recAllTpls: the context of chart c (a new reference), its templates added
+ * to tl.  `values` is c's .Values (borrowed); release and caps are shared. */
+static arc_value *chart_context(const struct arc_chart *c, arc_value *values, arc_value *release,
+				arc_value *caps, struct tlist *tl, int depth)
+{
+	arc_value *ctx = arc_v_map(), *subs = arc_v_map();
+	char *full = arc_chart_full_path(c), *base;
+	int library = arc_chart_is_library(c);
+	size_t i;
+
+	ctx->gotype = ARC_GO_VALUES;
+	arc_v_map_set(ctx, "Chart", make_chart_map(c));
+	arc_v_map_set(ctx, "Files", make_files(c));
+	arc_v_map_set(ctx, "Release", arc_v_ref(release));
+	arc_v_map_set(ctx, "Capabilities", arc_v_ref(caps));
+	arc_v_map_set(ctx, "Values", arc_v_ref(values));
+	arc_v_map_set(ctx, "Subcharts", subs);
+	for (i = 0; i < c->ndeps && depth < MAX_CHART_DEPTH; i++) {
+		const struct arc_chart *d = c->deps[i];
+		/* values.Table("Values.<name>"): the section when it is a map, else an empty map */
+		arc_value *sec = values->kind == ARC_MAP ? arc_v_map_get(values, arc_chart_name(d)) : NULL;
+		arc_value *dv, *dctx;
+		if (sec && sec->kind == ARC_MAP) {
+			/* a shallow copy: the subchart's .Values is chartutil.Values while the
+			 * parent still sees a plain map there */
+			dv = arc_v_copy_shallow(sec);
+		} else {
+			dv = arc_v_map();
+		}
+		dv->gotype = ARC_GO_VALUES;
+		dctx = chart_context(d, dv, release, caps, tl, depth + 1);
+		arc_v_unref(dv);
+		arc_v_map_set(subs, arc_chart_name(d), dctx);
+	}
+	base = xasprintf("%s/templates", full);
+	for (i = 0; i < c->nfiles; i++) {
+		const char *p = c->files[i].path;
+		struct tname *t;
+		if (strncmp(p, "templates/", 10) != 0)
+			continue;
+		if (library && base_name(p)[0] != '_')
+			continue;
+		if (tl->n == tl->cap) {
+			tl->cap = tl->cap ? tl->cap * 2 : 32;
+			tl->v = xrealloc(tl->v, tl->cap * sizeof(*tl->v));
+		}
+		t = &tl->v[tl->n++];
+		t->name = xasprintf("%s/%s", full, p);
+		t->file = &c->files[i];
+		t->slashes = count_slashes(t->name);
+		t->ctx = ctx; /* borrowed: the root context owns every chart's context */
+		t->base = base;
+	}
+	tl->bases = xrealloc(tl->bases, (tl->nbases + 1) * sizeof(*tl->bases));
+	tl->bases[tl->nbases++] = base;
+	free(full);
+	return ctx;
+}
+
 int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 		     const struct arc_render_opts *opt)
 {
-	const char *cname = arc_chart_name(c);
-	struct tname *names = NULL;
-	size_t nn = 0, i;
+	struct tlist tl = { NULL, 0, 0, NULL, 0 };
+	struct tname *names;
+	size_t nn, i;
 	struct arc_tpl_options topt;
 	struct arc_tpl_set *set = NULL;
-	arc_value *top = NULL, *values;
-	char *base = NULL;
-	int r = 0, library = 0;
+	arc_value *top = NULL, *values, *release, *caps;
+	int r = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&topt, 0, sizeof(topt));
 	if (opt)
 		topt = opt->tpl;
-	if (c->metadata && c->metadata->kind == ARC_MAP) {
-		arc_value *t = arc_v_map_get(c->metadata, "type");
-		library = t && t->kind == ARC_STRING && strcasecmp(arc_v_strptr(t), "library") == 0;
-	}
 
-	names = xcalloc(c->nfiles + 1, sizeof(*names));
-	for (i = 0; i < c->nfiles; i++) {
-		const char *p = c->files[i].path;
-		if (strncmp(p, "templates/", 10) != 0)
-			continue;
-		if (library && base_name(p)[0] != '_')
-			continue;
-		names[nn].name = xasprintf("%s/%s", cname, p);
-		names[nn].file = &c->files[i];
-		names[nn].slashes = count_slashes(names[nn].name);
-		nn++;
+	values = opt && opt->values ? opt->values : c->values;
+	if (values && values->kind == ARC_MAP) {
+		values = arc_v_ref(values);
+	} else {
+		values = arc_v_map();
 	}
-	qsort(names, nn, sizeof(*names), cmp_tname);
+	values->gotype = ARC_GO_VALUES;
+	release = make_release(opt ? &opt->release : NULL);
+	caps = make_caps(opt ? &opt->caps : NULL);
+	top = chart_context(c, values, release, caps, &tl, 0);
+	arc_v_unref(values);
+	arc_v_unref(release);
+	arc_v_unref(caps);
+	names = tl.v;
+	nn = tl.n;
+	if (nn)
+		qsort(names, nn, sizeof(*names), cmp_tname);
 
 	set = arc_tpl_set_new(&topt);
 	for (i = 0; i < nn; i++) {
@@ -1089,23 +1176,6 @@ int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 		}
 	}
 
-	/* the render context */
-	top = arc_v_map();
-	top->gotype = ARC_GO_VALUES;
-	if (c->values && c->values->kind == ARC_MAP) {
-		values = arc_v_ref(c->values);
-	} else {
-		values = arc_v_map();
-	}
-	values->gotype = ARC_GO_VALUES;
-	arc_v_map_set(top, "Values", values);
-	arc_v_map_set(top, "Release", make_release(opt ? &opt->release : NULL));
-	arc_v_map_set(top, "Chart", make_chart_map(c));
-	arc_v_map_set(top, "Capabilities", make_caps(opt ? &opt->caps : NULL));
-	arc_v_map_set(top, "Files", make_files(c));
-	arc_v_map_set(top, "Subcharts", arc_v_map());
-	base = xasprintf("%s/templates", cname);
-
 	out->files = xcalloc(nn + 1, sizeof(*out->files));
 	for (i = 0; i < nn; i++) {
 		struct arc_buf b = ARC_BUF_INIT;
@@ -1115,9 +1185,9 @@ int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 		tm = arc_v_map();
 		tm->gotype = ARC_GO_VALUES;
 		arc_v_map_set(tm, "Name", arc_v_str(names[i].name));
-		arc_v_map_set(tm, "BasePath", arc_v_str(base));
-		arc_v_map_set(top, "Template", tm);
-		r = arc_tpl_execute(set, names[i].name, top, &b);
+		arc_v_map_set(tm, "BasePath", arc_v_str(names[i].base));
+		arc_v_map_set(names[i].ctx, "Template", tm);
+		r = arc_tpl_execute(set, names[i].name, names[i].ctx, &b);
 		if (r) {
 			char *msg = arc_chart_exec_error_text(names[i].name, arc_error_last());
 			arc_buf_release(&b);
@@ -1135,13 +1205,17 @@ int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 done:
 	if (r)
 		arc_render_result_release(out);
-	/* the context may hold cycles only through user values; break ours */
-	arc_v_unref(top);
-	free(base);
 	if (set)
 		arc_tpl_set_free(set);
+	/* break the only cycle we made: each context's .Template is a fresh map,
+	 * but contexts are reachable from the root's .Subcharts; dropping the root
+	 * frees them all */
+	arc_v_unref(top);
 	for (i = 0; i < nn; i++)
 		free(names[i].name);
 	free(names);
+	for (i = 0; i < tl.nbases; i++)
+		free(tl.bases[i]);
+	free(tl.bases);
 	return r;
 }

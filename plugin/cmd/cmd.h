@@ -12,5 +12,7 @@ struct arc_command {
 
 int arc_cmd_version(int argc, char **argv);
 int arc_cmd_kube(int argc, char **argv);
+int arc_cmd_repo(int argc, char **argv);
+int arc_cmd_template(int argc, char **argv);
 
 #endif

@@ -21,5 +21,11 @@ set +e
 grep -E '^not ok|^#' "$tmp/out"
 pass=$(grep -c '^ok ' "$tmp/out"); fail=$(grep -c '^not ok ' "$tmp/out")
 [ "$stale" -gt 0 ] && echo "live: $stale file(s) with stale expectations"
+# whole charts: kubectl-arc template against helm template run now
+BIN=${BIN:-./kubectl-arc} sh tests/conformance/charts_runner.sh --live >"$tmp/charts" 2>&1
+grep -E '^not ok|^#' "$tmp/charts"
+cpass=$(grep -c '^ok ' "$tmp/charts"); cfail=$(grep -c '^not ok ' "$tmp/charts")
+echo "live charts: $cpass passed, $cfail failed"
+pass=$((pass + cpass)); fail=$((fail + cfail))
 echo "live: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$stale" -eq 0 ]

@@ -1,7 +1,8 @@
 /*
  * runner.c - the conformance runner: reads the cases/ files (format: README.md),
- * lays each case out as the chart regen.py gives helm, renders it with
- * plugin/chart and compares NOTES.txt's output (or the error text) with what
+ * lays each case out as the chart regen.py gives helm, loads it with the
+ * chart loader, computes its values as helm install does and renders it with
+ * plugin/chart, and compares NOTES.txt's output (or the error text) with what
  * helm produced, byte for byte.  Prints TAP; exits 0 when every case passes.
  *
  * usage: runner FILE.test|DIR...
@@ -14,6 +15,9 @@
 
 #include "base/base.h"
 #include "chart/chart.h"
+#include "chart/deps.h"
+#include "chart/load.h"
+#include "chart/values.h"
 #include "value/codec.h"
 
 #define MARK "%%% "
@@ -113,21 +117,35 @@ static void show_diff(const char *want_kind, const char *want, size_t wn, const 
 	putchar('\n');
 }
 
-static void add_file(struct arc_chart *ch, const char *path, struct arc_buf *b)
+static void add_file(struct arc_chart_file **v, size_t *n, const char *path, struct arc_buf *b)
 {
-	arc_chart_add_file(ch, path, b->ptr ? b->ptr : "", b->len);
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].path = xstrdup(path);
+	(*v)[*n].len = b->len;
+	(*v)[*n].data = xstrndup(b->ptr ? b->ptr : "", b->len);
+	(*n)++;
 }
 
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct arc_chart_file *)a)->path, ((const struct arc_chart_file *)b)->path);
+}
+
+/* The case laid out as regen.py lays it out for helm (Chart.yaml, values.yaml,
+ * templates/NOTES.txt and the `file` sections), loaded with the real loader and
+ * rendered with the values helm 4's install computes (no user values). */
 static void run_case(const char *file, struct tcase *c)
 {
-	struct arc_chart *ch = arc_chart_new();
+	struct arc_chart *ch = NULL;
+	struct arc_chart_file *files = NULL;
 	struct arc_render_opts opt;
 	struct arc_render_result res;
-	arc_value *v = NULL, *md;
+	struct arc_buf chart_yaml = ARC_BUF_INIT;
+	arc_value *user = arc_v_map(), *vals = NULL;
 	const char *got = NULL, *kind = "output";
-	size_t gotn = 0, i;
+	size_t gotn = 0, i, nfiles = 0;
 	char *err = NULL;
-	int r, ok;
+	int r, ok, rendered = 0;
 
 	memset(&opt, 0, sizeof(opt));
 	opt.release.name = "r";
@@ -135,47 +153,41 @@ static void run_case(const char *file, struct tcase *c)
 	opt.release.revision = 1;
 	opt.release.is_install = 1;
 
-	md = arc_v_map();
-	arc_v_map_set(md, "apiVersion", arc_v_str("v2"));
-	arc_v_map_set(md, "name", arc_v_str("conf"));
-	arc_v_map_set(md, "version", arc_v_str("0.1.0"));
-	arc_v_map_set(md, "appVersion", arc_v_str("1.0.0"));
-	arc_chart_set_metadata(ch, md);
-
 	tap_n++;
-	r = 0;
-	if (c->values.len) {
-		r = arc_yaml_load(&v, "values.yaml", c->values.ptr, c->values.len, ARC_YAML_FLOATS);
-		if (r)
-			err = xasprintf("cannot load values.yaml: %s", arc_error_last());
+	arc_buf_puts(&chart_yaml, CHART_YAML);
+	add_file(&files, &nfiles, "Chart.yaml", &chart_yaml);
+	add_file(&files, &nfiles, "values.yaml", &c->values);
+	add_file(&files, &nfiles, "templates/NOTES.txt", &c->template_);
+	for (i = 0; i < c->nfiles; i++) {
+		size_t j;
+		for (j = 0; j < nfiles && strcmp(files[j].path, c->files[i].path); j++)
+			;
+		if (j < nfiles) { /* a `file` section replaces a default file */
+			free(files[j].data);
+			files[j].len = c->files[i].text.len;
+			files[j].data = xstrndup(c->files[i].text.ptr ? c->files[i].text.ptr : "", files[j].len);
+			continue;
+		}
+		add_file(&files, &nfiles, c->files[i].path, &c->files[i].text);
 	}
+	qsort(files, nfiles, sizeof(*files), cmp_file);
+	r = arc_chart_load_files(&ch, files, nfiles);
+	if (!r)
+		r = arc_deps_process(ch, user, NULL);
+	if (!r)
+		r = arc_values_for_render(&vals, ch, user, 0, NULL);
 	if (!r) {
-		if (!v || v->kind != ARC_MAP) {
-			arc_v_unref(v);
-			v = arc_v_map();
-		}
-		arc_chart_set_values(ch, v);
-		add_file(ch, "values.yaml", &c->values);
-		add_file(ch, "templates/NOTES.txt", &c->template_);
-		for (i = 0; i < c->nfiles; i++) {
-			if (strcmp(c->files[i].path, "Chart.yaml") == 0) {
-				arc_value *m = NULL;
-				if (arc_yaml_load(&m, "Chart.yaml", c->files[i].text.ptr ? c->files[i].text.ptr : "",
-						  c->files[i].text.len, 0) == 0)
-					arc_chart_set_metadata(ch, m);
-				continue;
-			}
-			add_file(ch, c->files[i].path, &c->files[i].text);
-		}
+		opt.values = vals;
 		r = arc_chart_render(&res, ch, &opt);
-		if (r) {
-			err = xstrdup(arc_error_last());
-		} else {
-			const struct arc_rendered *n = arc_render_result_get(&res, NOTES);
-			if (n) {
-				got = n->data;
-				gotn = n->len;
-			}
+		rendered = !r;
+	}
+	if (r) {
+		err = xstrdup(arc_error_last());
+	} else {
+		const struct arc_rendered *n = arc_render_result_get(&res, NOTES);
+		if (n) {
+			got = n->data;
+			gotn = n->len;
 		}
 	}
 	if (err) {
@@ -203,10 +215,18 @@ static void run_case(const char *file, struct tcase *c)
 			show_diff("output", c->output.ptr ? c->output.ptr : "", c->output.len, kind, got ? got : "",
 				  gotn);
 	}
-	if (!r)
+	if (rendered)
 		arc_render_result_release(&res);
 	free(err);
 	arc_chart_free(ch);
+	arc_v_unref(vals);
+	arc_v_unref(user);
+	arc_buf_release(&chart_yaml);
+	for (i = 0; i < nfiles; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+	free(files);
 }
 
 /* Section text = lines between markers joined by '\n'. */

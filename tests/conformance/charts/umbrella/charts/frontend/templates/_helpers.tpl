@@ -1,0 +1,2 @@
+{{- define "common.label" -}}frontend-loses{{- end }}
+{{- define "frontend.only" -}}frontend-define{{- end }}

@@ -1,0 +1,1 @@
+{{- define "common.label" -}}parent-wins{{- end }}
