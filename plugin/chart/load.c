@@ -41,12 +41,15 @@ static void add_rule(struct arc_ignore *ig, const char *p, size_t n)
 		r->dir_only = 1;
 		n--;
 	}
-	if (n && p[0] == '/') { /* anchored: same as a path pattern */
-		p++;
-		n--;
+	{
+		int anchored = n && p[0] == '/'; /* matched against the whole path */
+		if (anchored) {
+			p++;
+			n--;
+		}
+		r->pattern = xstrndup(p, n);
+		r->has_slash = anchored || strchr(r->pattern, '/') != NULL;
 	}
-	r->pattern = xstrndup(p, n);
-	r->has_slash = strchr(r->pattern, '/') != NULL;
 }
 
 int arc_ignore_parse(struct arc_ignore **out, const char *text, size_t len)
@@ -54,7 +57,6 @@ int arc_ignore_parse(struct arc_ignore **out, const char *text, size_t len)
 	struct arc_ignore *ig = xcalloc(1, sizeof(*ig));
 	const char *p = text, *end = text + len;
 	size_t lineno = 0;
-	add_rule(ig, "templates/.?*", 13); /* Helm always ignores hidden files in templates/ */
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *e = nl ? nl : end, *s = p;
@@ -73,26 +75,38 @@ int arc_ignore_parse(struct arc_ignore **out, const char *text, size_t len)
 		}
 		p = nl ? nl + 1 : end;
 	}
+	add_rule(ig, "templates/.?*", 13); /* Helm's default, after the file's rules */
 	*out = ig;
 	return 0;
 }
 
 int arc_ignore_match(const struct arc_ignore *ig, const char *path, int is_dir)
 {
+	/* Helm's rules: evaluated in order, the first decisive rule wins.  A
+	 * negated rule decides "ignored" for everything it does NOT match (and for
+	 * non-directories when it ends in '/'); a path it matches goes on to the
+	 * next rule. */
 	size_t i;
-	int ignored = 0;
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
+	if (!*path || !strcmp(path, "."))
+		return 0;
 	for (i = 0; i < ig->n; i++) {
 		const struct ignore_rule *r = &ig->r[i];
-		int m;
+		int m = fnmatch(r->pattern, r->has_slash ? path : base, FNM_PATHNAME) == 0;
+		if (r->negate) {
+			if (r->dir_only && !is_dir)
+				return 1;
+			if (!m)
+				return 1;
+			continue;
+		}
 		if (r->dir_only && !is_dir)
 			continue;
-		m = fnmatch(r->pattern, r->has_slash ? path : base, FNM_PATHNAME) == 0;
 		if (m)
-			ignored = !r->negate;
+			return 1;
 	}
-	return ignored;
+	return 0;
 }
 
 void arc_ignore_free(struct arc_ignore *ig)
@@ -258,8 +272,8 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 	}
 	if (!chart_yaml)
 		return arc_error_code(ARC_E_PARSE, "Chart.yaml file is missing");
-	if ((rc = arc_yaml_load(&md, "Chart.yaml", chart_yaml->data, chart_yaml->len, 0)) != 0) {
-		arc_error_prefix("cannot load Chart.yaml");
+	if ((rc = arc_yaml_load(&md, "", chart_yaml->data, chart_yaml->len, 0)) != 0) {
+		arc_error_prefix("cannot load Chart.yaml: error converting YAML to JSON");
 		return rc;
 	}
 	if (md->kind == ARC_NULL) {
@@ -316,7 +330,8 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 		arc_chart_add_file(c, f->path, f->data, f->len);
 	}
 	/* subcharts: group by first path element, in name order */
-	qsort(sub.f, sub.n, sizeof(*sub.f), cmp_file);
+	if (sub.n)
+		qsort(sub.f, sub.n, sizeof(*sub.f), cmp_file);
 	for (i = 0; i < sub.n && rc == 0;) {
 		const char *slash = strchr(sub.f[i].path, '/');
 		size_t nl = slash ? (size_t)(slash - sub.f[i].path) : strlen(sub.f[i].path), j;
@@ -589,7 +604,8 @@ int arc_chart_load_dir(struct arc_chart **out, const char *dir)
 	rc = walk(dir, "", ig, &fl, 0);
 	arc_ignore_free(ig);
 	if (rc == 0) {
-		qsort(fl.f, fl.n, sizeof(*fl.f), cmp_file);
+		if (fl.n)
+			qsort(fl.f, fl.n, sizeof(*fl.f), cmp_file);
 		/* helm names no directory in these errors */
 		rc = arc_chart_load_files(out, fl.f, fl.n);
 	}
