@@ -12,15 +12,34 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wshadow=local -Wformat-security -Wno-unused-parameter
 OPT  ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Link line, kept short for start-up time (each shared library costs the dynamic loader
+# mapping and relocation at every run):
+# - libcurl is not linked: plugin/base/curl_lazy.c dlopen()s libcurl.so.4 on the first
+#   network call, so its ~35 dependencies are never loaded for rendering;
+# - libarchive (only its tar reader and gzip filter are used), libyaml, zlib and libcrypto
+#   are linked statically where Debian ships their .a files (STATIC_LIBS=0 links them
+#   shared); what remains is libc, libm and (only if used) cJSON.
+STATIC_LIBS ?= 1
+static_a = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a 2>/dev/null))
+ifeq ($(STATIC_LIBS),1)
+ifneq ($(and $(call static_a,archive),$(call static_a,yaml),$(call static_a,z),$(call static_a,crypto)),)
+PKG_LIBS   := -Wl,-Bstatic -larchive -lyaml -lz -lcrypto -Wl,-Bdynamic \
+	$(shell pkg-config --libs libcjson 2>/dev/null)
+endif
+endif
+ifndef PKG_LIBS
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+endif
+LDFLAGS_OPT ?= -Wl,-O1 -Wl,--as-needed -Wl,--hash-style=gnu
 CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
 	-DARC_VERSION='"$(VERSION)"' -DARC_COMMIT='"$(COMMIT)"'
-LDLIBS_ALL  = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
+LDLIBS_ALL  = $(LDFLAGS_OPT) $(PKG_LIBS) -lm -lpthread -ldl $(EXTRA_LDFLAGS)
 
 B ?= build
 LIB_SRC  := $(filter-out plugin/main.c,$(shell find plugin -name '*.c' | sort))
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(B)/bundled_chart.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(B)/bundled_chart.o $(B)/runner_templates.o
 CHART_FILES := $(shell find chart -type f 2>/dev/null | sort)
+TEMPLATE_FILES := $(sort $(wildcard templates/*))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 CONF_BIN := $(B)/tests/conformance/runner
@@ -54,6 +73,18 @@ $(B)/bundled_chart.c: $(B)/bundled_chart.tgz $(B)/tools/bin2c
 	$(B)/tools/bin2c $< $@ arc_bundled_chart
 
 $(B)/bundled_chart.o: $(B)/bundled_chart.c
+	$(CC) -c -O0 -o $@ $<
+
+# The runner spec templates (templates/*): one blob of "NAME\nSIZE\n" + bytes per file, embedded.
+$(B)/runner_templates.bin: $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	@for f in $(TEMPLATE_FILES); do printf '%s\n%s\n' "$${f#templates/}" "$$(wc -c < $$f | tr -d ' ')"; \
+		cat $$f; done > $@
+
+$(B)/runner_templates.c: $(B)/runner_templates.bin $(B)/tools/bin2c
+	$(B)/tools/bin2c $< $@ arc_runner_tpl_blob
+
+$(B)/runner_templates.o: $(B)/runner_templates.c
 	$(CC) -c -O0 -o $@ $<
 
 $(B)/libarc.a: $(LIB_OBJ)
@@ -107,26 +138,92 @@ install: $(BIN)
 
 -include $(LIB_OBJ:.o=.d) $(B)/plugin/main.d
 
-# libFuzzer: build each harness with clang and run it FUZZ_SECONDS (default 60) seconds.
-# New inputs go to build-fuzz/corpus/<harness>; crashes to build-fuzz/artifacts/.
+# libFuzzer: build each harness with clang (ASan+UBSan) and run it FUZZ_SECONDS (default 60)
+# seconds; FUZZ="yaml chart" runs only fuzz_yaml and fuzz_chart; FUZZ_FLAGS adds libFuzzer flags.
+# Seeds come from tests/fuzz/corpus/<harness> (and tests/fuzz/<harness>.dict when present); new
+# inputs go to build-fuzz/corpus/<harness>, crashes to build-fuzz/artifacts/, logs to
+# build-fuzz/logs/.  Prints one line per harness: executions, coverage (edges), features, corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ ?=
+FUZZ_FLAGS ?=
+FUZZ_HARNESSES := $(if $(FUZZ),$(addprefix fuzz_,$(patsubst fuzz_%,%,$(FUZZ))),$(FUZZ_SRC:tests/fuzz/%.c=%))
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -Iplugin $(PKG_CFLAGS)
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang WARN="-Wall -Wextra -Wno-unused-parameter" \
-		OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libarc.a
-	@mkdir -p build-fuzz/artifacts
-	@for h in $(FUZZ_HARNESSES); do \
-		clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Iplugin $(PKG_CFLAGS) \
-			tests/fuzz/$$h.c build-fuzz/libarc.a $(LDLIBS_ALL) -o build-fuzz/$$h || exit 1; \
+		OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=undefined" build-fuzz/libarc.a
+	@mkdir -p build-fuzz/artifacts build-fuzz/logs
+	@failed=""; for h in $(FUZZ_HARNESSES); do \
+		[ -f tests/fuzz/$$h.c ] || { echo "fuzz: no harness tests/fuzz/$$h.c"; exit 2; }; \
+		clang $(FUZZ_CFLAGS) tests/fuzz/$$h.c build-fuzz/libarc.a $(LDLIBS_ALL) -o build-fuzz/$$h || exit 1; \
 		mkdir -p build-fuzz/corpus/$$h; \
-		echo "fuzz: $$h for $(FUZZ_SECONDS)s"; \
-		build-fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-			-artifact_prefix=build-fuzz/artifacts/$$h- -print_final_stats=1 \
-			build-fuzz/corpus/$$h tests/fuzz/corpus/$$h 2>&1 | grep -E 'stat::number_of_executed_units|cov:|ERROR|SUMMARY' | tail -3 || exit 1; \
-	done
+		dict=; [ -f tests/fuzz/$$h.dict ] && dict=-dict=tests/fuzz/$$h.dict; \
+		log=build-fuzz/logs/$$h.log; \
+		UBSAN_OPTIONS=print_stacktrace=1 build-fuzz/$$h -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+			-rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 $$dict $(FUZZ_FLAGS) \
+			-artifact_prefix=build-fuzz/artifacts/$$h- \
+			build-fuzz/corpus/$$h tests/fuzz/corpus/$$h >$$log 2>&1 </dev/null; rc=$$?; \
+		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+		cov=$$(grep -E '^#[0-9]+.*cov: ' $$log | tail -1 | \
+			sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+).*/cov \1  ft \2  corpus \3/'); \
+		printf 'fuzz: %-16s %10s execs in %ss  %s%s\n' $$h "$${execs:-?}" $(FUZZ_SECONDS) "$$cov" \
+			"$$( [ $$rc -eq 0 ] || echo "  FAILED (exit $$rc, see $$log)")"; \
+		if [ $$rc -ne 0 ]; then \
+			grep -E 'ERROR: |SUMMARY: |^artifact_prefix|Test unit written' $$log | head -5; failed="$$failed $$h"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
 
 # End-to-end tests against a real control plane (tests/e2e/README.md): builds the cluster
 # binaries once (cached), starts one cluster for every tests/e2e/t*.sh, ends with "N passed, N failed".
 e2e: $(BIN)
 	@sh tests/e2e/cluster/build.sh >/dev/null
 	@ARC=$(CURDIR)/$(BIN) sh tests/e2e/run.sh
+
+# --- distribution: man page, release tarballs + krew manifest, plugin installation ---------
+# `make man`: build/kubectl-arc.1 from the command and option tables (kubectl-arc __man).
+# `make dist`: dist/kubectl-arc_vVERSION_linux_{amd64,arm64}.tar.gz, dist/SHA256SUMS and
+#   plugins/arc.yaml (krew) filled in with them (scripts/dist.sh; DIST_ARCHES, DIST_URL,
+#   HOMEPAGE, DIST_MANIFEST, DIST_STRICT=1 to fail when a platform cannot be built).
+# `make dist-deps`: the arm64 cross compiler and Debian's arm64 -dev packages (multiarch).
+# `make install-plugin`: kubectl-arc, kubectl_complete-arc and the man page under
+#   $(DESTDIR)$(PREFIX), and, when helm is found (HELM=… to choose, HELM= to skip), the
+#   Helm plugin from this checkout (bin/kubectl-arc).
+.PHONY: man dist dist-deps install-plugin
+MAN_PAGE := $(B)/kubectl-arc.1
+DIST_DIR ?= dist
+DIST_ARCHES ?= amd64 arm64
+DIST_MANIFEST ?= plugins/arc.yaml
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+HELM ?= $(shell command -v helm 2>/dev/null)
+
+man: $(MAN_PAGE)
+	@echo "man: $(MAN_PAGE) (man -l $(MAN_PAGE))"
+
+$(MAN_PAGE): $(BIN)
+	@mkdir -p $(dir $@)
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(if $(filter /%,$(BIN)),,./)$(BIN) __man > $@.tmp && mv $@.tmp $@
+
+dist: $(MAN_PAGE)
+	@VERSION=$(VERSION) COMMIT=$(COMMIT) MAKE="$(MAKE)" DIST_DIR=$(DIST_DIR) DIST_ARCHES="$(DIST_ARCHES)" \
+		DIST_MANIFEST=$(DIST_MANIFEST) MAN_PAGE=$(MAN_PAGE) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) \
+		sh scripts/dist.sh
+
+dist-deps:
+	@SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+		gcc-aarch64-linux-gnu libc6-dev-arm64-cross libyaml-dev:arm64 libcjson-dev:arm64 \
+		zlib1g-dev:arm64 libarchive-dev:arm64 libssl-dev:arm64 libcurl4-openssl-dev:arm64
+
+install-plugin: $(BIN) $(MAN_PAGE)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/kubectl-arc
+	install -D -m 0755 scripts/kubectl_complete-arc $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/kubectl_complete-arc
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(or $(PREFIX),/usr/local)/share/man/man1/kubectl-arc.1
+	@if [ -n "$(HELM)" ]; then \
+		install -D -m 0755 $(BIN) bin/kubectl-arc && \
+		if "$(HELM)" plugin list 2>/dev/null | grep -q '^arc[[:space:]]'; then \
+			echo "helm plugin arc: already installed (bin/kubectl-arc refreshed)"; \
+		else "$(HELM)" plugin install "$(CURDIR)"; fi; \
+	else echo "install-plugin: no helm found: skipped the Helm plugin (HELM=/path/to/helm to add it)"; fi

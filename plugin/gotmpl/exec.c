@@ -19,15 +19,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------ the big stack */
 
-/* One worker thread with a large stack runs every top-level parse and
- * execution; callers hand it the job and wait.  Creating it once keeps the
- * per-call cost at a thread hand-off (a fresh 512 MiB thread per call costs
- * ~50 us, and seconds under valgrind).  Pages a deep job touched are given
- * back after it. */
+/* Every top-level parse and execution runs on one large stack (512 MiB,
+ * reserved, not committed).  The calling thread switches to it in place
+ * with swapcontext() and back when the job returns: a couple of system
+ * calls per job, where handing the job to a worker thread cost a futex
+ * wake-up and a cross-CPU hand-off each time (~12% of a render).  Callers
+ * on different threads take turns (one stack).  Pages a deep job touched
+ * are given back after it.
+ *
+ * Builds with AddressSanitizer keep a worker thread instead: ASan's
+ * swapcontext support clears the shadow of the whole target stack on each
+ * switch (64 MiB of shadow here) and warns about stack switching. */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_USE_THREAD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BIG_USE_THREAD 1
+#endif
+#endif
+#ifndef BIG_USE_THREAD
+#define BIG_USE_THREAD 0
+#endif
+
 #define BIG_STACK ((size_t)512 << 20)
 #define STACK_MARGIN ((size_t)1 << 20)
 #define STACK_KEEP ((size_t)8 << 20) /* stack kept resident after a job */
@@ -47,27 +66,39 @@ struct big_job {
 };
 
 static pthread_mutex_t wk_callers = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
+static int wk_state; /* 0 not started, 1 ready, -1 could not start */
+static char *wk_stack;
+static pthread_once_t wk_atfork_once = PTHREAD_ONCE_INIT;
+#if BIG_USE_THREAD
 static pthread_mutex_t wk_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wk_cv_job = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t wk_cv_done = PTHREAD_COND_INITIALIZER;
 static struct big_job *wk_job;
-static int wk_done, wk_state; /* 0 not started, 1 running, -1 could not start */
-static char *wk_stack;
-static pthread_once_t wk_atfork_once = PTHREAD_ONCE_INIT;
+static int wk_done;
+#else
+static ucontext_t wk_caller_ctx, wk_job_ctx;
+static struct big_job *wk_job; /* the job the stack runs next (under wk_callers) */
+#endif
 
 static void wk_child(void)
 {
-	/* a forked child has no worker: start afresh */
+	/* a forked child starts afresh (with the thread variant it has no worker) */
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
 	wk_callers = m;
-	wk_mu = m;
-	wk_cv_job = c;
-	wk_cv_done = c;
+#if BIG_USE_THREAD
+	{
+		pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+		wk_mu = m;
+		wk_cv_job = c;
+		wk_cv_done = c;
+		wk_done = 0;
+		if (wk_stack)
+			munmap(wk_stack, BIG_STACK);
+		wk_stack = NULL;
+		wk_state = 0;
+	}
+#endif
 	wk_job = NULL;
-	wk_done = 0;
-	wk_state = 0;
-	wk_stack = NULL;
 }
 
 static void wk_register_atfork(void)
@@ -75,18 +106,9 @@ static void wk_register_atfork(void)
 	pthread_atfork(NULL, NULL, wk_child);
 }
 
-static void run_job(struct big_job *j)
+/* give back the pages below STACK_KEEP that a deep job touched */
+static void trim_stack(void)
 {
-	char here;
-	bigstk.active = 1;
-	bigstk.base = &here;
-	bigstk.deepest = &here;
-	bigstk.size = BIG_STACK - ((size_t)256 << 10);
-	j->rc = j->fn(j->arg);
-	if (j->rc < 0)
-		j->msg = xstrdup(arc_error_last());
-	arc_error_clear(); /* the message travels in the job */
-	bigstk.active = 0;
 	if (wk_stack && (size_t)(bigstk.base - bigstk.deepest) > STACK_KEEP) {
 		long pg = sysconf(_SC_PAGESIZE);
 		uintptr_t lo = ((uintptr_t)bigstk.deepest - STACK_MARGIN) & ~(uintptr_t)(pg - 1);
@@ -98,6 +120,23 @@ static void run_job(struct big_job *j)
 	}
 }
 
+static void run_job(struct big_job *j)
+{
+	char here;
+	bigstk.active = 1;
+	bigstk.base = &here;
+	bigstk.deepest = &here;
+	bigstk.size = BIG_STACK - ((size_t)256 << 10);
+	j->rc = j->fn(j->arg);
+#if BIG_USE_THREAD
+	if (j->rc < 0)
+		j->msg = xstrdup(arc_error_last());
+	arc_error_clear(); /* the message travels in the job */
+#endif
+	bigstk.active = 0;
+}
+
+#if BIG_USE_THREAD
 static void *wk_main(void *unused)
 {
 	(void)unused;
@@ -109,6 +148,7 @@ static void *wk_main(void *unused)
 		j = wk_job;
 		pthread_mutex_unlock(&wk_mu);
 		run_job(j);
+		trim_stack();
 		pthread_mutex_lock(&wk_mu);
 		wk_job = NULL;
 		wk_done = 1;
@@ -117,11 +157,18 @@ static void *wk_main(void *unused)
 	}
 	return NULL;
 }
+#else
+/* the entry point of the big stack: runs wk_job, then returns to the caller
+ * through uc_link */
+static void wk_entry(void)
+{
+	run_job(wk_job);
+	trim_stack();
+}
+#endif
 
 static int wk_start(void)
 {
-	pthread_attr_t attr;
-	pthread_t th;
 	void *st;
 	long pg = sysconf(_SC_PAGESIZE);
 	pthread_once(&wk_atfork_once, wk_register_atfork);
@@ -131,18 +178,24 @@ static int wk_start(void)
 	if (st == MAP_FAILED)
 		return -1;
 	mprotect(st, (size_t)pg, PROT_NONE); /* guard page */
-	if (pthread_attr_init(&attr) != 0) {
-		munmap(st, BIG_STACK);
-		return -1;
-	}
-	if (pthread_attr_setstack(&attr, st, BIG_STACK) != 0 || pthread_create(&th, &attr, wk_main,
-									       NULL) != 0) {
+#if BIG_USE_THREAD
+	{
+		pthread_attr_t attr;
+		pthread_t th;
+		if (pthread_attr_init(&attr) != 0) {
+			munmap(st, BIG_STACK);
+			return -1;
+		}
+		if (pthread_attr_setstack(&attr, st, BIG_STACK) != 0 ||
+		    pthread_create(&th, &attr, wk_main, NULL) != 0) {
+			pthread_attr_destroy(&attr);
+			munmap(st, BIG_STACK);
+			return -1;
+		}
 		pthread_attr_destroy(&attr);
-		munmap(st, BIG_STACK);
-		return -1;
+		pthread_detach(th);
 	}
-	pthread_attr_destroy(&attr);
-	pthread_detach(th);
+#endif
 	wk_stack = st;
 	return 0;
 }
@@ -159,7 +212,7 @@ int tpl_run_big(int (*fn)(void *), void *arg)
 	if (wk_state == 0)
 		wk_state = wk_start() == 0 ? 1 : -1;
 	if (wk_state < 0) {
-		/* no worker: run here, assuming a common 8 MiB stack */
+		/* no big stack: run here, assuming a common 8 MiB stack */
 		char here;
 		pthread_mutex_unlock(&wk_callers);
 		bigstk.active = 1;
@@ -170,6 +223,7 @@ int tpl_run_big(int (*fn)(void *), void *arg)
 		bigstk.active = 0;
 		return j.rc;
 	}
+#if BIG_USE_THREAD
 	pthread_mutex_lock(&wk_mu);
 	wk_done = 0;
 	wk_job = &j;
@@ -182,6 +236,21 @@ int tpl_run_big(int (*fn)(void *), void *arg)
 		arc_error_code(j.rc, "%s", j.msg ? j.msg : "");
 		free(j.msg);
 	}
+#else
+	if (getcontext(&wk_job_ctx) != 0) {
+		pthread_mutex_unlock(&wk_callers);
+		return arc_error_code(ARC_E_FAIL, "cannot switch to the template stack");
+	}
+	wk_job_ctx.uc_stack.ss_sp = wk_stack;
+	wk_job_ctx.uc_stack.ss_size = BIG_STACK;
+	wk_job_ctx.uc_link = &wk_caller_ctx;
+	makecontext(&wk_job_ctx, wk_entry, 0);
+	wk_job = &j;
+	if (swapcontext(&wk_caller_ctx, &wk_job_ctx) != 0)
+		j.rc = arc_error_code(ARC_E_FAIL, "cannot switch to the template stack");
+	wk_job = NULL;
+	pthread_mutex_unlock(&wk_callers);
+#endif
 	return j.rc;
 }
 

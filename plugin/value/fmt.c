@@ -12,6 +12,7 @@
  * exact rounding, which is Go's (round half to even on the exact binary value).
  */
 #include "codec.h"
+#include "yaml_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -428,18 +429,13 @@ static void fd_release(struct fdigits *fd)
 		free(fd->d);
 }
 
-/* the shortest digits that read back as a (a >= 0, finite) */
-static void digits_shortest(struct fdigits *fd, double a)
+/* The shortest digits that read back as a (a > 0, finite), the C library's
+ * way: the correctly rounded 1, 2, … 17 digits until one reads back. */
+static void shortest_libc(struct fdigits *fd, double a)
 {
 	char tmp[64], alt[64];
 	int n;
 
-	fd->d = fd->small;
-	if (a == 0) {
-		fd->nd = fd->dp = 0;
-		fd->d[0] = 0;
-		return;
-	}
 	for (n = 1; n <= 17; n++) {
 		double back;
 		snprintf(tmp, sizeof(tmp), "%.*e", n - 1, a);
@@ -480,6 +476,189 @@ static void digits_shortest(struct fdigits *fd, double a)
 	}
 	snprintf(tmp, sizeof(tmp), "%.16e", a);
 	parse_e(fd, tmp);
+}
+
+/*
+ * The same answer without the C library, in exact integer arithmetic, for
+ * the values where 128 bits suffice (nearly all that templates meet).
+ *
+ * a = m·2^q.  For n = 1, 2, … digits and e = dp − n, a/10^e = num/den
+ * exactly; R = num/den rounded half to even is what %.{n-1}e prints, and
+ * R·10^e reads back as a iff it lies inside a's rounding interval: within
+ * half an ulp (a quarter below a power of two, whose lower neighbour is
+ * closer), the ends included when m is even (strtod rounds ties to even).
+ * In units of 10^e the half ulp is num/(2·m·den), so the test is
+ * 2·m·dist <= num (4·m·dist on the narrow side).  Returns 0 when some
+ * quantity would not fit; the caller then asks the C library.
+ */
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t pow5[28] = {
+	UINT64_C(1), UINT64_C(5), UINT64_C(25), UINT64_C(125), UINT64_C(625), UINT64_C(3125),
+	UINT64_C(15625), UINT64_C(78125), UINT64_C(390625), UINT64_C(1953125), UINT64_C(9765625),
+	UINT64_C(48828125), UINT64_C(244140625), UINT64_C(1220703125), UINT64_C(6103515625),
+	UINT64_C(30517578125), UINT64_C(152587890625), UINT64_C(762939453125),
+	UINT64_C(3814697265625), UINT64_C(19073486328125), UINT64_C(95367431640625),
+	UINT64_C(476837158203125), UINT64_C(2384185791015625), UINT64_C(11920928955078125),
+	UINT64_C(59604644775390625), UINT64_C(298023223876953125), UINT64_C(1490116119384765625),
+	UINT64_C(7450580596923828125),
+};
+
+static int bits128(u128 x)
+{
+	uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+	if (hi)
+		return 128 - __builtin_clzll(hi);
+	return lo ? 64 - __builtin_clzll(lo) : 0;
+}
+
+/* 5^k for k <= 54 */
+static u128 pow5_128(int k)
+{
+	if (k < 28)
+		return pow5[k];
+	return (u128)pow5[27] * pow5[k - 27];
+}
+
+/* digits of u (u >= 1) without trailing zeros; returns the count before trimming */
+static int put_digits(struct fdigits *fd, uint64_t u)
+{
+	char t[24];
+	int k = 0, n;
+	while (u) {
+		t[k++] = (char)('0' + u % 10);
+		u /= 10;
+	}
+	n = k;
+	fd->nd = 0;
+	while (k > 0)
+		fd->d[fd->nd++] = t[--k];
+	while (fd->nd > 1 && fd->d[fd->nd - 1] == '0')
+		fd->nd--;
+	fd->d[fd->nd] = 0;
+	return n;
+}
+
+static int shortest_exact(struct fdigits *fd, double a)
+{
+	uint64_t bits, m;
+	int q, dp, n, tries = 0, narrow, incl, mb;
+
+	memcpy(&bits, &a, sizeof(bits));
+	q = (int)((bits >> 52) & 0x7FF);
+	m = bits & ((UINT64_C(1) << 52) - 1);
+	narrow = m == 0 && q > 1;
+	if (q == 0) {
+		q = 1;
+	} else {
+		m |= UINT64_C(1) << 52;
+	}
+	q -= 1075;
+	incl = (m & 1) == 0;
+	if (q <= 0 && q > -53 && (m & ((UINT64_C(1) << -q) - 1)) == 0) {
+		/* an integer below 2^53: its own digits are the shortest (every other
+		 * integer with as few digits is a different double) */
+		int k = put_digits(fd, m >> -q);
+		fd->dp = k;
+		return 1;
+	}
+	mb = 64 - __builtin_clzll(m);
+	dp = (int)floor(log10(a)) + 1;
+	for (n = 1; n <= 17; n++) {
+		int e = dp - n, s;
+		u128 num, den, Q, r, dist;
+		uint64_t R;
+		int above;
+		if (e > 54 || e < -54)
+			return 0;
+		if (e >= 0) {
+			num = m;
+			den = pow5_128(e);
+		} else {
+			u128 p5 = pow5_128(-e);
+			if (bits128(p5) + mb > 126)
+				return 0;
+			num = (u128)m * p5;
+			den = 1;
+		}
+		s = q - e;
+		if (s >= 0) {
+			if (bits128(num) + s > 126)
+				return 0;
+			num <<= s;
+		} else {
+			if (bits128(den) - s > 124 - mb)
+				return 0;
+			den <<= -s;
+		}
+		if (bits128(den) + mb + 3 > 127)
+			return 0; /* 4·m·dist must fit */
+		Q = num / den;
+		r = num - Q * den;
+		if (n == 1 && (Q < 1 || Q > 9)) {
+			/* the estimate of the decimal exponent was off by one */
+			if (++tries > 2)
+				return 0;
+			dp += Q > 9 ? 1 : -1;
+			n = 0;
+			continue;
+		}
+		/* round half to even */
+		if (2 * r > den || (2 * r == den && (Q & 1))) {
+			R = (uint64_t)Q + 1;
+			dist = den - r;
+			above = 1;
+		} else {
+			R = (uint64_t)Q;
+			dist = r;
+			above = 0;
+		}
+		if (dist == 0)
+			goto found;
+		if (above) {
+			u128 lim = 2 * (u128)m * dist;
+			if (incl ? lim <= num : lim < num)
+				goto found;
+		} else {
+			u128 lim = (narrow ? 4 : 2) * (u128)m * dist;
+			if (incl ? lim <= num : lim < num)
+				goto found;
+			/* the next n-digit decimal above may still be inside */
+			lim = 2 * (u128)m * (den - r);
+			if (incl ? lim <= num : lim < num) {
+				R = (uint64_t)Q + 1;
+				goto found;
+			}
+		}
+		continue;
+found:
+		fd->dp = put_digits(fd, R) + e;
+		return 1;
+	}
+	return 0;
+}
+
+/* the shortest digits that read back as a (a >= 0, finite) */
+static void digits_shortest(struct fdigits *fd, double a)
+{
+	fd->d = fd->small;
+	if (a == 0) {
+		fd->nd = fd->dp = 0;
+		fd->d[0] = 0;
+		return;
+	}
+	if (!shortest_exact(fd, a))
+		shortest_libc(fd, a);
+}
+
+void arc_float_shortest(double a, char *d, int *nd, int *dp)
+{
+	struct fdigits fd;
+	digits_shortest(&fd, a);
+	memcpy(d, fd.d, (size_t)fd.nd);
+	d[fd.nd] = 0;
+	*nd = fd.nd;
+	*dp = fd.dp;
 }
 
 /* a rounded to n significant digits (n >= 1) */

@@ -391,9 +391,8 @@ arc_value *arc_v_map_val(const arc_value *m, size_t i) { return m->u.m.ents[i].v
 
 static const struct arc_mapent *sort_ents;
 
-static int cmp_idx(const void *a, const void *b)
+static int cmp_ents(const struct arc_mapent *x, const struct arc_mapent *y)
 {
-	const struct arc_mapent *x = &sort_ents[*(const size_t *)a], *y = &sort_ents[*(const size_t *)b];
 	size_t n = x->klen < y->klen ? x->klen : y->klen;
 	int c = memcmp(x->key, y->key, n);
 	if (c)
@@ -401,14 +400,29 @@ static int cmp_idx(const void *a, const void *b)
 	return x->klen < y->klen ? -1 : x->klen > y->klen;
 }
 
+static int cmp_idx(const void *a, const void *b)
+{
+	return cmp_ents(&sort_ents[*(const size_t *)a], &sort_ents[*(const size_t *)b]);
+}
+
 size_t *arc_v_map_sorted(const arc_value *m)
 {
-	size_t i, n = m->u.m.len;
+	size_t i, j, n = m->u.m.len;
 	size_t *idx = xmalloc((n ? n : 1) * sizeof(size_t));
+	const struct arc_mapent *ents = m->u.m.ents;
+	if (n <= 16) {
+		/* small maps (nearly all): insertion sort, keys are distinct */
+		for (i = 0; i < n; i++) {
+			for (j = i; j > 0 && cmp_ents(&ents[idx[j - 1]], &ents[i]) > 0; j--)
+				idx[j] = idx[j - 1];
+			idx[j] = i;
+		}
+		return idx;
+	}
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	/* qsort has no context argument in C11; values are single-threaded */
-	sort_ents = m->u.m.ents;
+	sort_ents = ents;
 	qsort(idx, n, sizeof(size_t), cmp_idx);
 	sort_ents = NULL;
 	return idx;

@@ -309,6 +309,10 @@ static void shortest(double f, int bits, struct digs *g)
 {
 	char tmp[48], *e;
 	int p, i, exp;
+	if (bits == 64) {
+		arc_float_shortest(f, g->d, &g->nd, &g->dp);
+		return;
+	}
 	for (p = 1; p <= 17; p++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, f);
 		if (bits == 32 ? strtof(tmp, NULL) == (float)f : strtod(tmp, NULL) == f)
@@ -738,7 +742,8 @@ static int resolves_number(const char *s, size_t n)
 /* 1 if yaml.v2's resolve("", s) says !!str and s is not base 60 */
 static int plain_ok(const char *s, size_t n)
 {
-	static const char *const special[] = {
+	/* every word padded to 5 bytes plus NUL, so any n <= 5 may be compared */
+	static const char special[][6] = {
 		"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
 		"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
 		"~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
@@ -751,9 +756,10 @@ static int plain_ok(const char *s, size_t n)
 	c = (unsigned char)s[0];
 	if (!strchr("+-0123456789yYnNtTfFoO~.", c) || c == 0)
 		return !is_base60(s, n);
-	for (i = 0; i < ARC_ARRAY_LEN(special); i++)
-		if (strlen(special[i]) == n && memcmp(special[i], s, n) == 0)
-			return 0;
+	if (n <= 5) /* the longest special word */
+		for (i = 0; i < ARC_ARRAY_LEN(special); i++)
+			if (special[i][n] == '\0' && memcmp(special[i], s, n) == 0)
+				return 0;
 	if (c == '.')
 		return !go_parse_float_dot(s, n);
 	if (strchr("yYnNtTfFoO~", c))
@@ -869,46 +875,52 @@ static int json_reread(struct arc_buf *out, const char *s, size_t n, int is_key)
 /* yaml.v2's key order (sorter.go keyList.Less for string keys) */
 
 struct key {
-	char *s; /* the key as yaml.v2 sees it (owned) */
+	const char *s; /* the key as yaml.v2 sees it (the map's own key, or owned when `owned`) */
 	size_t len;
-	uint32_t *runes; /* owned */
+	uint32_t *runes; /* owned; NULL when the key is ASCII (its runes are its bytes) */
 	size_t nr;
 	size_t ent; /* map entry index */
+	int owned;
 };
+
+static inline uint32_t key_rune(const struct key *k, size_t i)
+{
+	return k->runes ? k->runes[i] : (unsigned char)k->s[i];
+}
 
 static int key_less(const struct key *a, const struct key *b)
 {
-	const uint32_t *ar = a->runes, *br = b->runes;
 	size_t i, j, ai, bi;
 	for (i = 0; i < a->nr && i < b->nr; i++) {
 		int al, bl;
 		uint64_t an = 0, bn = 0;
-		if (ar[i] == br[i])
+		uint32_t ra = key_rune(a, i), rb = key_rune(b, i);
+		if (ra == rb)
 			continue;
-		al = is_letter(ar[i]);
-		bl = is_letter(br[i]);
+		al = is_letter(ra);
+		bl = is_letter(rb);
 		if (al && bl)
-			return ar[i] < br[i];
+			return ra < rb;
 		if (al || bl)
 			return bl;
-		if (ar[i] == '0' || br[i] == '0') {
-			for (j = i; j-- > 0 && is_digit_rune(ar[j]);) {
-				if (ar[j] != '0') {
+		if (ra == '0' || rb == '0') {
+			for (j = i; j-- > 0 && is_digit_rune(key_rune(a, j));) {
+				if (key_rune(a, j) != '0') {
 					an = 1;
 					bn = 1;
 					break;
 				}
 			}
 		}
-		for (ai = i; ai < a->nr && is_digit_rune(ar[ai]); ai++)
-			an = an * 10 + (uint64_t)(int64_t)((int32_t)ar[ai] - '0');
-		for (bi = i; bi < b->nr && is_digit_rune(br[bi]); bi++)
-			bn = bn * 10 + (uint64_t)(int64_t)((int32_t)br[bi] - '0');
+		for (ai = i; ai < a->nr && is_digit_rune(key_rune(a, ai)); ai++)
+			an = an * 10 + (uint64_t)(int64_t)((int32_t)key_rune(a, ai) - '0');
+		for (bi = i; bi < b->nr && is_digit_rune(key_rune(b, bi)); bi++)
+			bn = bn * 10 + (uint64_t)(int64_t)((int32_t)key_rune(b, bi) - '0');
 		if (an != bn)
 			return (int64_t)an < (int64_t)bn;
 		if (ai != bi)
 			return ai < bi;
-		return ar[i] < br[i];
+		return ra < rb;
 	}
 	return a->nr < b->nr;
 }
@@ -931,14 +943,27 @@ static void key_sort(struct key *k, struct key *tmp, size_t n)
 	memcpy(k, tmp, n * sizeof(*k));
 }
 
-static void keys_free(struct key *k, size_t n)
+static void keys_free(struct key *k, size_t n, int heap)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		free(k[i].s);
+		if (k[i].owned)
+			free((char *)k[i].s);
 		free(k[i].runes);
 	}
-	free(k);
+	if (heap)
+		free(k);
+}
+
+/* ASCII that the JSON round trip leaves alone and yaml.v2's reader accepts
+ * (only DEL is refused below 0x80) */
+static int ascii_clean(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x7F)
+			return 0;
+	return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -959,12 +984,43 @@ struct em {
 	int pretty; /* yaml.v3 as toYamlPretty uses it: no JSON step */
 	int width;  /* best_width: 80, or unlimited for yaml.v3 */
 	const char *err;
+	struct arc_buf num; /* scratch for a number's text (used and done with before recursing) */
 };
 
 struct scalar_info {
 	int multiline;
 	int flow_plain_allowed, block_plain_allowed, single_quoted_allowed, block_allowed;
 };
+
+/* arc_buf_putc / arc_buf_add with the common case (room left, no size
+ * limit) inline: the emitter writes most of its output a byte at a time */
+static inline void bput(struct arc_buf *b, char c)
+{
+	if (b->len + 2 <= b->cap && !b->max) {
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+	} else {
+		arc_buf_putc(b, c);
+	}
+}
+
+static inline void badd(struct arc_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 <= b->cap && !b->max) {
+		memcpy(b->ptr + b->len, p, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+	} else {
+		arc_buf_add(b, p, n);
+	}
+}
+
+/* printable ASCII other than space: copied as is by every scalar writer
+ * (except the quote characters of the quoted styles) */
+static inline int plain_byte(unsigned char c)
+{
+	return c > 0x20 && c < 0x7F;
+}
 
 static int u_width(unsigned char c)
 {
@@ -1010,6 +1066,19 @@ static int is_printable_at(const unsigned char *s, size_t n, size_t i)
 	       (c == 0xEF && !(c1 == 0xBB && c2 == 0xBF) && !(c1 == 0xBF && (c2 == 0xBE || c2 == 0xBF)));
 }
 
+/* printable ASCII that, past the first character, is no indicator: it sets
+ * none of analyze_scalar's flags */
+static inline int mid_ordinary(unsigned char c)
+{
+	if (!plain_byte(c))
+		return 0;
+	switch (c) {
+	case ',': case '?': case '[': case ']': case '{': case '}': case ':': case '#':
+		return 0;
+	}
+	return 1;
+}
+
 /* v3: yaml.v3 keeps tabs out of plain and single-quoted scalars but lets
  * them into block scalars; yaml.v2 counts them as special characters */
 static void analyze_scalar(const unsigned char *v, size_t n, struct scalar_info *si, int v3)
@@ -1032,6 +1101,15 @@ static void analyze_scalar(const unsigned char *v, size_t n, struct scalar_info 
 		flow_ind = 1;
 	}
 	for (i = 0; i < n; i += w) {
+		if (i > 0 && mid_ordinary(v[i])) {
+			/* a run of bytes that set no flag: only the state they leave matters */
+			for (w = 1; i + w < n && mid_ordinary(v[i + w]); w++)
+				;
+			preceded_ws = 0;
+			prev_space = 0;
+			prev_break = 0;
+			continue;
+		}
 		w = (size_t)u_width(v[i]);
 		followed_ws = i + w >= n || is_blank_at(v, n, i + w);
 		if (i == 0) {
@@ -1124,13 +1202,13 @@ static void analyze_scalar(const unsigned char *v, size_t n, struct scalar_info 
 
 static void put(struct em *e, char c)
 {
-	arc_buf_putc(e->b, c);
+	bput(e->b, c);
 	e->column++;
 }
 
 static void put_break(struct em *e)
 {
-	arc_buf_putc(e->b, '\n');
+	bput(e->b, '\n');
 	e->column = 0;
 }
 
@@ -1138,11 +1216,29 @@ static void put_break(struct em *e)
 static void write1(struct em *e, const unsigned char *s, size_t n, size_t *i)
 {
 	size_t w = (size_t)u_width(s[*i]);
+	if (w == 1) {
+		bput(e->b, (char)s[*i]);
+		e->column++;
+		(*i)++;
+		return;
+	}
 	if (*i + w > n)
 		w = n - *i;
-	arc_buf_add(e->b, s + *i, w);
+	badd(e->b, s + *i, w);
 	e->column++;
 	*i += w;
+}
+
+/* copy the run of printable ASCII (not space, not `stop`) starting at *i:
+ * each is one column wide and changes no writer state */
+static void write_run(struct em *e, const unsigned char *s, size_t n, size_t *i, int stop1, int stop2)
+{
+	size_t k = *i;
+	while (k < n && plain_byte(s[k]) && s[k] != stop1 && s[k] != stop2)
+		k++;
+	badd(e->b, s + *i, k - *i);
+	e->column += (int)(k - *i);
+	*i = k;
 }
 
 static void write_break(struct em *e, const unsigned char *s, size_t n, size_t *i)
@@ -1158,11 +1254,15 @@ static void write_break(struct em *e, const unsigned char *s, size_t n, size_t *
 
 static void write_indent(struct em *e)
 {
+	static const char spaces[32] = "                                ";
 	int ind = e->indent < 0 ? 0 : e->indent;
 	if (!e->indention || e->column > ind || (e->column == ind && !e->whitespace))
 		put_break(e);
-	while (e->column < ind)
-		put(e, ' ');
+	while (e->column < ind) {
+		int k = ind - e->column > 32 ? 32 : ind - e->column;
+		badd(e->b, spaces, (size_t)k);
+		e->column += k;
+	}
 	e->whitespace = 1;
 	e->indention = 1;
 }
@@ -1172,7 +1272,7 @@ static void write_indicator(struct em *e, const char *ind, int need_ws, int is_w
 	if (need_ws && !e->whitespace)
 		put(e, ' ');
 	while (*ind) {
-		arc_buf_putc(e->b, *ind++);
+		bput(e->b, *ind++);
 		e->column++;
 	}
 	e->whitespace = is_ws;
@@ -1214,6 +1314,7 @@ static void write_plain(struct em *e, const unsigned char *v, size_t n, int allo
 			if (breaks)
 				write_indent(e);
 			write1(e, v, n, &i);
+			write_run(e, v, n, &i, 0, 0);
 			e->indention = 0;
 			spaces = 0;
 			breaks = 0;
@@ -1250,6 +1351,7 @@ static void write_single(struct em *e, const unsigned char *v, size_t n, int all
 			if (v[i] == '\'')
 				put(e, '\'');
 			write1(e, v, n, &i);
+			write_run(e, v, n, &i, '\'', 0);
 			e->indention = 0;
 			spaces = 0;
 			breaks = 0;
@@ -1330,6 +1432,8 @@ static void write_double(struct em *e, const unsigned char *v, size_t n, int all
 			spaces = 1;
 		} else {
 			write1(e, v, n, &i);
+			if (!bom)
+				write_run(e, v, n, &i, '"', '\\');
 			spaces = 0;
 		}
 	}
@@ -1376,9 +1480,16 @@ static void write_literal(struct em *e, const unsigned char *v, size_t n)
 			e->indention = 1;
 			breaks = 1;
 		} else {
+			size_t k;
 			if (breaks)
 				write_indent(e);
 			write1(e, v, n, &i);
+			/* the rest of the line's printable ASCII, spaces included */
+			for (k = i; k < n && v[k] >= 0x20 && v[k] < 0x7F; k++)
+				;
+			badd(e->b, v + i, k - i);
+			e->column += (int)(k - i);
+			i = k;
 			e->indention = 0;
 			breaks = 0;
 		}
@@ -1429,10 +1540,11 @@ static void emit_string(struct em *e, const char *s, size_t n)
 	emit_scalar(e, s, n, string_style(s, n), &si);
 }
 
+/* a number, true, false or null as the encoder spells it: such text has no
+ * indicator, space or break, so analyze_scalar would allow every style */
 static void emit_plain_text(struct em *e, const char *s, size_t n)
 {
-	struct scalar_info si;
-	analyze_scalar((const unsigned char *)s, n, &si, e->pretty);
+	static const struct scalar_info si = { 0, 1, 1, 1, 1 };
 	emit_scalar(e, s, n, ST_PLAIN, &si);
 }
 
@@ -1474,25 +1586,56 @@ static int emit_list(struct em *e, arc_value *v)
 	return 0;
 }
 
+#define SMALL_MAP 16
+
 static int emit_map(struct em *e, arc_value *m)
 {
 	size_t i, n = arc_v_map_len(m), nk = 0;
-	size_t *byte_order;
-	struct key *keys, *tmp;
+	size_t small_order[SMALL_MAP], *byte_order = small_order;
+	struct key small_keys[SMALL_MAP], small_tmp[SMALL_MAP], *keys = small_keys, *tmp = small_tmp;
 	struct arc_buf kb = ARC_BUF_INIT, fixed = ARC_BUF_INIT;
-	int old, r = 0;
+	int old, r = 0, heap = n > SMALL_MAP;
 	if (n == 0 || e->flow_level > 0) {
 		emit_empty(e, "{", "}");
 		return 0;
 	}
 	/* encoding/json writes keys in byte order; on a clash after the UTF-8
 	 * repair, yaml.v2 keeps the later one */
-	byte_order = arc_v_map_sorted(m);
-	keys = xcalloc(n, sizeof(*keys));
+	if (heap) {
+		byte_order = arc_v_map_sorted(m);
+		keys = xcalloc(n, sizeof(*keys));
+		tmp = xmalloc(n * sizeof(*tmp));
+	} else {
+		size_t j;
+		memset(small_keys, 0, sizeof(small_keys));
+		for (i = 0; i < n; i++) { /* insertion sort by bytes; keys are distinct */
+			const char *ki = arc_v_map_key(m, i);
+			size_t li = arc_v_map_keylen(m, i);
+			for (j = i; j > 0; j--) {
+				const char *kj = arc_v_map_key(m, byte_order[j - 1]);
+				size_t lj = arc_v_map_keylen(m, byte_order[j - 1]);
+				int c = memcmp(kj, ki, lj < li ? lj : li);
+				if (c < 0 || (c == 0 && lj < li))
+					break;
+				byte_order[j] = byte_order[j - 1];
+			}
+			byte_order[j] = i;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		size_t ent = byte_order[i], klen = arc_v_map_keylen(m, ent), j, sz;
 		const char *k = arc_v_map_key(m, ent);
 		struct key *kk = &keys[nk];
+		kk->ent = ent;
+		if (ascii_clean(k, klen) && (e->pretty || klen <= (JSON_KEY_MAX - 2) / 6 ||
+					     json_quoted_chars(k, klen) <= JSON_KEY_MAX)) {
+			/* the common case: the key as it is, compared byte by byte */
+			kk->s = k;
+			kk->len = klen;
+			kk->nr = klen;
+			nk++;
+			continue;
+		}
 		arc_buf_reset(&kb);
 		arc_buf_reset(&fixed);
 		if (!utf8_valid(k, klen)) {
@@ -1509,16 +1652,14 @@ static int emit_map(struct em *e, arc_value *m)
 		}
 		kk->len = kb.len;
 		kk->s = arc_buf_detach(&kb, NULL);
+		kk->owned = 1;
 		kk->runes = xmalloc((kk->len + 1) * sizeof(uint32_t));
 		for (j = 0; j < kk->len; j += sz)
 			kk->runes[kk->nr++] =
 				arc_yaml_rune((const unsigned char *)kk->s + j, kk->len - j, &sz);
-		kk->ent = ent;
 		nk++;
 	}
-	tmp = xmalloc(nk * sizeof(*tmp));
 	key_sort(keys, tmp, nk);
-	free(tmp);
 	old = increase_indent(e, 0, 0);
 	for (i = 0; i < nk; i++) {
 		struct scalar_info si;
@@ -1547,8 +1688,11 @@ static int emit_map(struct em *e, arc_value *m)
 	}
 	e->indent = old;
 out:
-	keys_free(keys, nk);
-	free(byte_order);
+	keys_free(keys, nk, heap);
+	if (heap) {
+		free(byte_order);
+		free(tmp);
+	}
 	arc_buf_release(&kb);
 	arc_buf_release(&fixed);
 	return r;
@@ -1585,6 +1729,10 @@ static int emit_str_value(struct em *e, arc_value *v)
 		emit_string(e, arc_buf_cstr(&fixed), fixed.len);
 		goto out;
 	}
+	if (ascii_clean(s, n)) { /* valid UTF-8 that the JSON round trip leaves alone */
+		emit_string(e, s, n);
+		return 0;
+	}
 	if (!utf8_valid(s, n)) {
 		arc_yaml_utf8_fix(&fixed, s, n);
 		s = arc_buf_cstr(&fixed);
@@ -1607,7 +1755,7 @@ out:
 
 static int emit_node(struct em *e, arc_value *v, int mapping, int simple_key)
 {
-	struct arc_buf num = ARC_BUF_INIT;
+	struct arc_buf *num = &e->num;
 	int r = 0;
 	e->mapping_context = mapping;
 	e->simple_key_context = simple_key;
@@ -1621,29 +1769,36 @@ static int emit_node(struct em *e, arc_value *v, int mapping, int simple_key)
 		else
 			emit_plain_text(e, "false", 5);
 		return 0;
-	case ARC_INT:
-		if (v->gotype == ARC_GO_UINT64)
-			arc_buf_printf(&num, "%llu", (unsigned long long)(uint64_t)v->u.i);
-		else
-			arc_buf_printf(&num, "%lld", (long long)v->u.i);
-		emit_plain_text(e, num.ptr, num.len);
-		arc_buf_release(&num);
+	case ARC_INT: {
+		char t[24], *p = t + sizeof(t);
+		uint64_t u = (uint64_t)v->u.i;
+		int neg = v->gotype != ARC_GO_UINT64 && v->u.i < 0;
+		if (neg)
+			u = 0 - u;
+		do {
+			*--p = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (neg)
+			*--p = '-';
+		emit_plain_text(e, p, (size_t)(t + sizeof(t) - p));
 		return 0;
+	}
 	case ARC_FLOAT:
+		arc_buf_reset(num);
 		if (e->pretty) { /* yaml.v3 floatv: FormatFloat 'g' */
 			if (isnan(v->u.f))
-				arc_buf_puts(&num, ".nan");
+				arc_buf_puts(num, ".nan");
 			else if (isinf(v->u.f))
-				arc_buf_puts(&num, v->u.f > 0 ? ".inf" : "-.inf");
+				arc_buf_puts(num, v->u.f > 0 ? ".inf" : "-.inf");
 			else
-				arc_yaml_gofloat(&num, v->u.f, 64);
+				arc_yaml_gofloat(num, v->u.f, 64);
 		} else if (isnan(v->u.f) || isinf(v->u.f)) {
 			return fail(e, "json: unsupported value");
 		} else {
-			yaml_float(&num, v->u.f);
+			yaml_float(num, v->u.f);
 		}
-		emit_plain_text(e, num.ptr, num.len);
-		arc_buf_release(&num);
+		emit_plain_text(e, num->ptr, num->len);
 		return 0;
 	case ARC_STRING:
 		return emit_str_value(e, v);
@@ -1672,21 +1827,144 @@ static int dump(struct arc_buf *b, arc_value *v, int pretty)
 	e.whitespace = 1;
 	e.indention = 1;
 	if (emit_node(&e, v, 0, 0)) {
+		arc_buf_release(&e.num);
 		arc_buf_truncate(b, start);
 		return arc_error_code(ARC_E_TYPE, "toYaml: %s", e.err ? e.err : "cannot write value");
 	}
+	arc_buf_release(&e.num);
 	/* document end: a line break unless at the start of an empty line */
 	e.indent = -1;
 	write_indent(&e);
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Remembered output.  Charts often write the same big value again and
+ * again (toYaml .Values.x in every template of a loop, or once for a
+ * checksum and once for the body).  The output is a function of the value's
+ * content alone, so the last few big outputs are kept with a fingerprint:
+ * an exact serialization of everything the writer reads (kinds, Go types,
+ * flags, scalar bits and bytes, keys in order).  A call whose value has the
+ * same fingerprint byte for byte gets the kept text; nothing is keyed on
+ * pointers, so values may be freed, reused or changed in place meanwhile. */
+
+#define MEMO_SLOTS 4
+#define MEMO_MIN_OUT 512            /* smaller outputs are cheaper to write than to keep */
+#define MEMO_MAX_OUT ((size_t)1 << 20)
+
+struct memo {
+	struct arc_buf fp, out;
+	int pretty;
+};
+
+static _Thread_local struct {
+	struct memo slot[MEMO_SLOTS];
+	struct arc_buf fp; /* scratch: the fingerprint of the value asked for */
+	unsigned next;
+	int registered;
+} memo;
+
+static void memo_free(void)
+{
+	unsigned i;
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		arc_buf_release(&memo.slot[i].fp);
+		arc_buf_release(&memo.slot[i].out);
+	}
+	arc_buf_release(&memo.fp);
+}
+
+/* append v's fingerprint to f; 0, or -1 for values never remembered
+ * (objects, very deep nesting) */
+static int fingerprint(struct arc_buf *f, arc_value *v, int depth)
+{
+	unsigned char h[4] = { v->kind, v->gotype, (unsigned char)(v->flags & 0xFF),
+			       (unsigned char)(v->flags >> 8) };
+	size_t i, n;
+	if (depth > 64)
+		return -1;
+	badd(f, h, sizeof(h));
+	switch (arc_v_kind(v)) {
+	case ARC_NULL:
+		return 0;
+	case ARC_BOOL:
+		bput(f, (char)(v->u.b != 0));
+		return 0;
+	case ARC_INT:
+		badd(f, &v->u.i, sizeof(v->u.i));
+		return 0;
+	case ARC_FLOAT:
+		badd(f, &v->u.f, sizeof(v->u.f)); /* the bits: -0 and NaNs kept apart */
+		return 0;
+	case ARC_STRING:
+		n = arc_v_strlen(v);
+		badd(f, &n, sizeof(n));
+		badd(f, arc_v_strptr(v), n);
+		return 0;
+	case ARC_LIST:
+		n = arc_v_list_len(v);
+		badd(f, &n, sizeof(n));
+		for (i = 0; i < n; i++)
+			if (fingerprint(f, arc_v_list_at(v, i), depth + 1))
+				return -1;
+		return 0;
+	case ARC_MAP:
+		n = arc_v_map_len(v);
+		badd(f, &n, sizeof(n));
+		for (i = 0; i < n; i++) {
+			size_t kl = arc_v_map_keylen(v, i);
+			badd(f, &kl, sizeof(kl));
+			badd(f, arc_v_map_key(v, i), kl);
+			if (fingerprint(f, arc_v_map_val(v, i), depth + 1))
+				return -1;
+		}
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int dump_memo(struct arc_buf *b, arc_value *v, int pretty)
+{
+	size_t start = b->len;
+	unsigned i;
+	int r;
+	struct memo *m;
+	if (arc_v_kind(v) != ARC_LIST && arc_v_kind(v) != ARC_MAP)
+		return dump(b, v, pretty);
+	arc_buf_reset(&memo.fp);
+	if (fingerprint(&memo.fp, v, 0))
+		return dump(b, v, pretty);
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		m = &memo.slot[i];
+		if (m->out.len && m->pretty == pretty && m->fp.len == memo.fp.len &&
+		    memcmp(m->fp.ptr, memo.fp.ptr, memo.fp.len) == 0) {
+			arc_buf_add(b, m->out.ptr, m->out.len);
+			return 0;
+		}
+	}
+	r = dump(b, v, pretty);
+	if (r || b->over || b->len - start < MEMO_MIN_OUT || b->len - start > MEMO_MAX_OUT)
+		return r;
+	if (!memo.registered) {
+		memo.registered = 1;
+		atexit(memo_free); /* only the main thread's slots are freed; others die with it */
+	}
+	m = &memo.slot[memo.next++ % MEMO_SLOTS];
+	arc_buf_reset(&m->out);
+	arc_buf_add(&m->out, b->ptr + start, b->len - start);
+	arc_buf_reset(&m->fp);
+	arc_buf_add(&m->fp, memo.fp.ptr, memo.fp.len);
+	m->pretty = pretty;
+	return 0;
+}
+
 int arc_yaml_dump(struct arc_buf *b, arc_value *v)
 {
-	return dump(b, v, 0);
+	return dump_memo(b, v, 0);
 }
 
 int arc_yaml_dump_pretty(struct arc_buf *b, arc_value *v)
 {
-	return dump(b, v, 1);
+	return dump_memo(b, v, 1);
 }
