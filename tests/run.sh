@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the suites that need no cluster and ends with "N passed, N failed".
-# Usage: tests/run.sh [unit] [conformance] [charts] [fuzz]   (default: all)
+# Usage: tests/run.sh [unit] [conformance] [charts] [fuzz] [hostile]   (default: all)
 # Every suite prints TAP lines ("ok …" / "not ok …"); this script counts them.
+# "not ok … # TODO reason" is a known problem: listed and counted apart, not a failure.
 B=${B:-build}
-suites=${*:-unit conformance charts fuzz}
+suites=${*:-unit conformance charts fuzz hostile}
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 wrap=""
 [ -n "$VALGRIND" ] && wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
@@ -31,9 +32,12 @@ for s in $suites; do
 		h=${t##*/replay_}
 		run "fuzz/$h" "$t" "tests/fuzz/corpus/$h"
 	done ;;
+	hostile) [ -x "${BIN:-./kubectl-arc}" ] && run hostile env BIN="${BIN:-./kubectl-arc}" sh tests/hostile/run.sh ;;
 	esac
 done
 pass=$(grep -c ': ok ' "$log")
-fail=$(grep -c ': not ok ' "$log")
+fail=$(grep ': not ok ' "$log" | grep -vc ' # TODO')
+todo=$(grep ': not ok ' "$log" | grep -c ' # TODO')
+[ "$todo" -gt 0 ] && echo "# $todo known problems (TODO) listed above"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -160,25 +160,34 @@ static char *header_value(const char *p, size_t n)
 	return xstrndup(p, n);
 }
 
+char *arc_gh_parse_link_next(const char *value, size_t len)
+{
+	char *v = header_value(value, len), *p = v, *next = NULL;
+	/* <url>; rel="next", <url>; rel="last" */
+	while ((p = strchr(p, '<'))) {
+		char *e = strchr(p, '>');
+		if (!e)
+			break;
+		if (strstr(e, "rel=\"next\"") && (!strchr(e, ',') || strstr(e, "rel=\"next\"") < strchr(e, ','))) {
+			next = xstrndup(p + 1, (size_t)(e - p - 1));
+			break;
+		}
+		p = e;
+	}
+	free(v);
+	return next;
+}
+
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct arc_gh *gh = ud;
 	size_t n = size * nmemb;
 	if (n > 5 && !strncasecmp(ptr, "Link:", 5)) {
-		char *v = header_value(ptr + 5, n - 5), *p = v;
-		/* <url>; rel="next", <url>; rel="last" */
-		while ((p = strchr(p, '<'))) {
-			char *e = strchr(p, '>');
-			if (!e)
-				break;
-			if (strstr(e, "rel=\"next\"") && (!strchr(e, ',') || strstr(e, "rel=\"next\"") < strchr(e, ','))) {
-				free(gh->next);
-				gh->next = xstrndup(p + 1, (size_t)(e - p - 1));
-				break;
-			}
-			p = e;
+		char *next = arc_gh_parse_link_next(ptr + 5, n - 5);
+		if (next) {
+			free(gh->next);
+			gh->next = next;
 		}
-		free(v);
 	} else if (n > 15 && !strncasecmp(ptr, "X-OAuth-Scopes:", 15)) {
 		free(gh->scopes);
 		gh->scopes = header_value(ptr + 15, n - 15);
@@ -266,46 +275,80 @@ static int gh_do(struct arc_gh *gh, const char *method, const char *url_or_path,
 	return 0;
 }
 
-static int gh_error(struct arc_gh *gh, long status, const struct arc_buf *resp, const char *what)
+int arc_gh_answer_error(long status, const char *body, size_t len, long remaining, long reset, const char *what)
 {
 	arc_value *doc = NULL, *m;
 	const char *msg = NULL;
+	char *e;
 	int rc;
-	if (resp->len && arc_json_load(&doc, "github", resp->ptr, resp->len) == 0 && doc->kind == ARC_MAP &&
+	if (len && arc_json_load(&doc, "github", body, len) == 0 && doc->kind == ARC_MAP &&
 	    (m = arc_v_map_get(doc, "message")) && m->kind == ARC_STRING)
 		msg = m->u.s.ptr;
 	if (status == 401)
-		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered 401 %s: the token is invalid or expired", what,
+		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered 401 %.200s: the token is invalid or expired", what,
 				    msg ? msg : "Bad credentials");
-	else if ((status == 403 || status == 429) && gh->remaining == 0)
+	else if ((status == 403 || status == 429) && remaining == 0)
 		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub API rate limit exceeded; it resets at %s", what,
-				    gh->reset > 0 ? ctime(&(time_t){ gh->reset }) : "an unknown time");
+				    reset > 0 ? ctime(&(time_t){ reset }) : "an unknown time");
 	else if (status == 403)
-		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered 403 %s: the token lacks a permission (repo runners "
-						"need the repo scope or Administration read/write; org runners admin:org "
-						"or Self-hosted runners read/write)",
+		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered 403 %.200s: the token lacks a permission (repo "
+						"runners need the repo scope or Administration read/write; org runners "
+						"admin:org or Self-hosted runners read/write)",
 				    what, msg ? msg : "Forbidden");
 	else if (status == 404)
 		rc = arc_error_code(ARC_E_NOTFOUND, "%s: GitHub answered 404 Not Found (wrong name, or the token cannot "
 						    "see it)", what);
 	else
-		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered %ld%s%s", what, status, msg ? " " : "",
+		rc = arc_error_code(ARC_E_HTTP, "%s: GitHub answered %ld%s%.200s", what, status, msg ? " " : "",
 				    msg ? msg : "");
-	{
-		/* ctime() adds a newline: keep messages on one line */
-		char *e = (char *)arc_error_last(), *nl = strchr(e, '\n');
-		if (nl)
-			*nl = ' ';
-	}
+	/* one line: ctime() adds a newline, and GitHub's message is the server's text */
+	for (e = (char *)arc_error_last(); *e; e++)
+		if ((unsigned char)*e < 0x20 || *e == 0x7f)
+			*e = ' ';
 	arc_v_unref(doc);
 	return rc;
+}
+
+static int gh_error(struct arc_gh *gh, long status, const struct arc_buf *resp, const char *what)
+{
+	return arc_gh_answer_error(status, resp->ptr, resp->len, gh->remaining, gh->reset, what);
+}
+
+int arc_gh_parse_token(const char *what, const char *body, size_t len, char **token)
+{
+	arc_value *doc = NULL, *t = NULL;
+	int rc = 0;
+	if (arc_json_load(&doc, "github", body ? body : "", len) || doc->kind != ARC_MAP ||
+	    !(t = arc_v_map_get(doc, "token")) || t->kind != ARC_STRING || t->u.s.len == 0 ||
+	    memchr(t->u.s.ptr, '\0', t->u.s.len))
+		rc = arc_error_code(ARC_E_PARSE, "%s: no token in the answer", what);
+	else
+		*token = xstrndup(t->u.s.ptr, t->u.s.len);
+	if (t && t->kind == ARC_STRING) /* the parsed copy of the secret is wiped */
+		memset(t->u.s.ptr, 0, t->u.s.len);
+	arc_v_unref(doc);
+	return rc;
+}
+
+int arc_gh_parse_runners(arc_value *all, const char *what, const char *body, size_t len)
+{
+	arc_value *doc = NULL, *runners;
+	size_t i;
+	if (arc_json_load(&doc, "github", body ? body : "", len) || doc->kind != ARC_MAP) {
+		arc_v_unref(doc);
+		return arc_error_code(ARC_E_PARSE, "%s: the answer is not the expected JSON", what);
+	}
+	runners = arc_v_map_get(doc, "runners");
+	for (i = 0; runners && runners->kind == ARC_LIST && i < arc_v_list_len(runners); i++)
+		arc_v_list_push(all, arc_v_ref(arc_v_list_at(runners, i)));
+	arc_v_unref(doc);
+	return 0;
 }
 
 static int mint_installation_token(struct arc_gh *gh)
 {
 	char *jwt = NULL, *path;
 	struct arc_buf resp = ARC_BUF_INIT;
-	arc_value *doc = NULL, *t;
 	long status = 0;
 	int rc = arc_gh_app_jwt(gh->app_id, gh->key, gh->key_len, (long)time(NULL), &jwt);
 	if (rc)
@@ -316,16 +359,10 @@ static int mint_installation_token(struct arc_gh *gh)
 	free(jwt);
 	if (rc == 0 && status != 201)
 		rc = gh_error(gh, status, &resp, "minting a GitHub App installation token");
-	if (rc == 0) {
-		if (arc_json_load(&doc, "github", resp.ptr, resp.len) || !(t = arc_v_map_get(doc, "token")) ||
-		    t->kind != ARC_STRING)
-			rc = arc_error_code(ARC_E_PARSE, "minting a GitHub App installation token: no token in the answer");
-		else
-			gh->token = xstrdup(t->u.s.ptr);
-	}
+	if (rc == 0)
+		rc = arc_gh_parse_token("minting a GitHub App installation token", resp.ptr, resp.len, &gh->token);
 	if (resp.ptr)
 		memset(resp.ptr, 0, resp.len);
-	arc_v_unref(doc);
 	arc_buf_release(&resp);
 	free(path);
 	return rc;
@@ -392,8 +429,6 @@ int arc_gh_list_runners(struct arc_gh *gh, const char *scope, arc_value **out)
 	int rc = 0, pages = 0;
 
 	while (url && rc == 0) {
-		arc_value *doc = NULL, *runners;
-		size_t i;
 		if (++pages > GH_MAX_PAGES) {
 			rc = arc_error_code(ARC_E_RANGE, "%s: more than %d pages", what, GH_MAX_PAGES);
 			break;
@@ -407,15 +442,8 @@ int arc_gh_list_runners(struct arc_gh *gh, const char *scope, arc_value **out)
 			rc = gh_error(gh, status, &resp, what);
 			break;
 		}
-		if (arc_json_load(&doc, "github", resp.ptr, resp.len) || doc->kind != ARC_MAP) {
-			arc_v_unref(doc);
-			rc = arc_error_code(ARC_E_PARSE, "%s: the answer is not the expected JSON", what);
+		if ((rc = arc_gh_parse_runners(all, what, resp.ptr, resp.len)) != 0)
 			break;
-		}
-		runners = arc_v_map_get(doc, "runners");
-		for (i = 0; runners && runners->kind == ARC_LIST && i < arc_v_list_len(runners); i++)
-			arc_v_list_push(all, arc_v_ref(arc_v_list_at(runners, i)));
-		arc_v_unref(doc);
 		if (gh->next)
 			url = xstrdup(gh->next);
 	}
@@ -435,21 +463,14 @@ int arc_gh_registration_token(struct arc_gh *gh, const char *scope, char **token
 	struct arc_buf resp = ARC_BUF_INIT;
 	char *path = xasprintf("/%s/actions/runners/registration-token", scope);
 	char *what = xasprintf("getting a runner registration token for %s", scope);
-	arc_value *doc = NULL, *t;
 	long status = 0;
 	int rc = gh_do(gh, "POST", path, gh->token, NULL, &status, &resp);
 	if (rc == 0 && status != 201)
 		rc = gh_error(gh, status, &resp, what);
-	if (rc == 0) {
-		if (arc_json_load(&doc, "github", resp.ptr, resp.len) || !(t = arc_v_map_get(doc, "token")) ||
-		    t->kind != ARC_STRING)
-			rc = arc_error_code(ARC_E_PARSE, "%s: no token in the answer", what);
-		else
-			*token = xstrdup(t->u.s.ptr);
-	}
+	if (rc == 0)
+		rc = arc_gh_parse_token(what, resp.ptr, resp.len, token);
 	if (resp.ptr)
 		memset(resp.ptr, 0, resp.len);
-	arc_v_unref(doc);
 	arc_buf_release(&resp);
 	free(path);
 	free(what);

@@ -43,4 +43,18 @@ int arc_gh_app_jwt(const char *app_id, const char *pem, size_t pem_len, long now
 /* Does the PEM hold an RSA private key? (validation before install) */
 int arc_gh_check_private_key(const char *pem, size_t len);
 
+/* ---- parsers of GitHub's answers (used above; exposed for tests and the fuzz
+ * harness).  Bodies are len bytes, not necessarily NUL-terminated. ---- */
+/* A runners page ({"total_count": N, "runners": [...]}): appends each runner
+ * to `all` (a list); ARC_E_PARSE "WHAT: the answer is not the expected JSON". */
+int arc_gh_parse_runners(arc_value *all, const char *what, const char *body, size_t len);
+/* {"token": "..."} (registration and installation tokens): *token malloc'd;
+ * the parsed copy is wiped. */
+int arc_gh_parse_token(const char *what, const char *body, size_t len, char **token);
+/* The rel="next" URL of a Link header's value (malloc'd), or NULL. */
+char *arc_gh_parse_link_next(const char *value, size_t len);
+/* Sets the one-line message for a non-2xx answer (401, 403 and rate limits,
+ * 404, others) from its status and body, and returns the error code. */
+int arc_gh_answer_error(long status, const char *body, size_t len, long remaining, long reset, const char *what);
+
 #endif

@@ -45,8 +45,8 @@ static int64_t obj_int(arc_value *obj, const char *path, int64_t def)
 		return def;
 	if (v->kind == ARC_INT)
 		return v->u.i;
-	if (v->kind == ARC_FLOAT)
-		return (int64_t)v->u.f;
+	if (v->kind == ARC_FLOAT) /* in range only: a cast of NaN or 1e300 is undefined */
+		return v->u.f > -9e18 && v->u.f < 9e18 ? (int64_t)v->u.f : def;
 	return def;
 }
 
@@ -426,17 +426,10 @@ int arc_kube_delete(struct arc_kube *k, const char *apiversion, const char *kind
 
 /* ---- watch ---- */
 
-struct watch_ctx {
-	arc_kube_event_fn fn;
-	void *ctx;
-	int gone;
-	int rc;
-	int stopped;
-};
-
-static int on_watch_line(void *ud, const char *line, size_t len)
+/* one line of the stream: an event, or a Status when the server refuses */
+int arc_kube_watch_line(void *ud, const char *line, size_t len)
 {
-	struct watch_ctx *w = ud;
+	struct arc_kube_watch_ctx *w = ud;
 	arc_value *ev = NULL, *obj;
 	const char *type;
 	int stop = 0;
@@ -487,7 +480,7 @@ int arc_kube_watch(struct arc_kube *k, const char *apiversion, const char *kind,
 {
 	struct arc_kube_res r;
 	struct arc_buf path = ARC_BUF_INIT;
-	struct watch_ctx w = { fn, ctx, 0, 0, 0 };
+	struct arc_kube_watch_ctx w = { fn, ctx, 0, 0, 0 };
 	long status = 0;
 	int rc = arc_kube_resolve(k, apiversion, kind, &r);
 	if (rc)
@@ -502,7 +495,7 @@ int arc_kube_watch(struct arc_kube *k, const char *apiversion, const char *kind,
 		arc_buf_puts(&path, "&fieldSelector=");
 		put_escaped(&path, field_selector);
 	}
-	rc = arc_kube_stream(k, path.ptr, on_watch_line, &w, &status);
+	rc = arc_kube_stream(k, path.ptr, arc_kube_watch_line, &w, &status);
 	arc_buf_release(&path);
 	if (rc)
 		return rc;

@@ -315,6 +315,12 @@ static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, 
 				      "and tls-server-name of cluster \"%s\" in %s)",
 				      c->server, curl_reason(k, cc), c->cluster_name ? c->cluster_name : "",
 				      c->origin ? c->origin : "?");
+	case CURLE_SSL_CACERT_BADFILE:
+		return arc_error_code(ARC_E_IO,
+				      "the certificate authority of cluster \"%s\" in %s cannot be used: %s (certificate-"
+				      "authority or certificate-authority-data must hold PEM certificates)",
+				      c->cluster_name ? c->cluster_name : "", c->origin ? c->origin : "?",
+				      curl_reason(k, cc));
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 		return arc_error_code(ARC_E_IO,

@@ -58,7 +58,9 @@ static time_t parse_rfc3339(const char *s)
 	long off = 0;
 	const char *p;
 	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%d-%d-%dT%d:%d:%d%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6)
+	if (strlen(s) > 64 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6 ||
+	    y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+	    sec > 60)
 		return 0;
 	p = s + n;
 	if (*p == '.')
@@ -66,7 +68,8 @@ static time_t parse_rfc3339(const char *s)
 			;
 	if (*p == '+' || *p == '-') {
 		int oh = 0, om = 0;
-		sscanf(p + 1, "%d:%d", &oh, &om);
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) < 1 || oh < 0 || om < 0)
+			return 0;
 		off = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
 	}
 	tm.tm_year = y - 1900;
@@ -95,6 +98,7 @@ static int reap(pid_t pid, int *status, long deadline)
 		if (r < 0 && errno != EINTR)
 			return -1;
 		if (now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
 			return 1;
@@ -131,6 +135,63 @@ static char *exec_info(const struct arc_kube_config *c)
 	return arc_buf_detach(&b, NULL);
 }
 
+int arc_kube_exec_parse(const char *command, const char *api_version, const char *data, size_t len,
+			struct arc_kube_cred *cred)
+{
+	arc_value *doc = NULL, *st, *v;
+	int rc;
+
+	if (arc_json_load(&doc, command, data, len) || doc->kind != ARC_MAP) {
+		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\" printed something that is not an "
+						 "ExecCredential (JSON expected on stdout)", command);
+		goto out;
+	}
+	v = arc_v_map_get(doc, "apiVersion");
+	if (!v || v->kind != ARC_STRING || strcmp(v->u.s.ptr, api_version)) {
+		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\" answered with apiVersion \"%s\", "
+						 "want \"%s\"", command, v && v->kind == ARC_STRING ? v->u.s.ptr : "",
+				    api_version);
+		goto out;
+	}
+	st = arc_v_map_get(doc, "status");
+	if (!st || st->kind != ARC_MAP) {
+		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\": ExecCredential has no status",
+				    command);
+		goto out;
+	}
+	arc_kube_cred_clear(cred);
+	if ((v = arc_v_map_get(st, "token")) && v->kind == ARC_STRING && v->u.s.len)
+		cred->token = xstrndup(v->u.s.ptr, v->u.s.len);
+	if ((v = arc_v_map_get(st, "clientCertificateData")) && v->kind == ARC_STRING && v->u.s.len) {
+		cred->cert = xstrndup(v->u.s.ptr, v->u.s.len);
+		cred->cert_len = v->u.s.len;
+	}
+	if ((v = arc_v_map_get(st, "clientKeyData")) && v->kind == ARC_STRING && v->u.s.len) {
+		cred->key = xstrndup(v->u.s.ptr, v->u.s.len);
+		cred->key_len = v->u.s.len;
+	}
+	if (!cred->token && !(cred->cert && cred->key)) {
+		arc_kube_cred_clear(cred);
+		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\": ExecCredential has neither a token "
+						 "nor a client certificate and key", command);
+		goto out;
+	}
+	if ((v = arc_v_map_get(st, "expirationTimestamp")) && v->kind == ARC_STRING)
+		cred->expiry = parse_rfc3339(v->u.s.ptr);
+	cred->valid = 1;
+	rc = 0;
+out:
+	if (doc && doc->kind == ARC_MAP && (st = arc_v_map_get(doc, "status")) && st->kind == ARC_MAP) {
+		/* the parsed copies of the secrets are wiped (cred holds its own) */
+		if ((v = arc_v_map_get(st, "token")) && v->kind == ARC_STRING)
+			memset(v->u.s.ptr, 0, v->u.s.len);
+		if ((v = arc_v_map_get(st, "clientKeyData")) && v->kind == ARC_STRING)
+			memset(v->u.s.ptr, 0, v->u.s.len);
+	}
+	arc_v_unref(doc);
+	return rc;
+}
+
 /* Run the plugin; fills cred->token / cert / key / expiry. */
 int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cred)
 {
@@ -140,7 +201,6 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 	size_t nargs = 0, nenv = 0, i;
 	struct arc_buf out = ARC_BUF_INIT, err = ARC_BUF_INIT;
 	pid_t pid;
-	arc_value *doc = NULL, *st, *v;
 	long limit_ms = c->timeout_ms > 0 && c->timeout_ms < EXEC_TIMEOUT_MS ? c->timeout_ms : EXEC_TIMEOUT_MS;
 	long deadline = now_ms() + limit_ms;
 
@@ -185,6 +245,7 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
+		setpgid(0, 0); /* its own group: a timeout kills what it started too */
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(out_pipe[1], 1);
@@ -194,6 +255,7 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 		execve(path, argv, envp);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 	close(out_pipe[1]);
 	close(err_pipe[1]);
 	out_pipe[1] = err_pipe[1] = -1;
@@ -206,6 +268,7 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 			int n;
 			size_t k;
 			if (left <= 0) {
+				kill(-pid, SIGKILL);
 				kill(pid, SIGKILL);
 				waitpid(pid, &status, 0);
 				rc = arc_error_code(ARC_E_IO, "exec credential plugin \"%s\" (user \"%s\") did not "
@@ -257,44 +320,8 @@ int arc_kube_exec_run(const struct arc_kube_config *c, struct arc_kube_cred *cre
 					    (int)(el > 300 ? 300 : el), emsg);
 		goto out;
 	}
-	if (arc_json_load(&doc, e->command, arc_buf_cstr(&out), out.len) || doc->kind != ARC_MAP) {
-		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\" printed something that is not an "
-						 "ExecCredential (JSON expected on stdout)", e->command);
+	if ((rc = arc_kube_exec_parse(e->command, e->api_version, out.ptr ? out.ptr : "", out.len, cred)) != 0)
 		goto out;
-	}
-	v = arc_v_map_get(doc, "apiVersion");
-	if (!v || v->kind != ARC_STRING || strcmp(v->u.s.ptr, e->api_version)) {
-		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\" answered with apiVersion \"%s\", "
-						 "want \"%s\"", e->command, v && v->kind == ARC_STRING ? v->u.s.ptr : "",
-				    e->api_version);
-		goto out;
-	}
-	st = arc_v_map_get(doc, "status");
-	if (!st || st->kind != ARC_MAP) {
-		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\": ExecCredential has no status",
-				    e->command);
-		goto out;
-	}
-	arc_kube_cred_clear(cred);
-	if ((v = arc_v_map_get(st, "token")) && v->kind == ARC_STRING && v->u.s.len)
-		cred->token = xstrndup(v->u.s.ptr, v->u.s.len);
-	if ((v = arc_v_map_get(st, "clientCertificateData")) && v->kind == ARC_STRING && v->u.s.len) {
-		cred->cert = xstrndup(v->u.s.ptr, v->u.s.len);
-		cred->cert_len = v->u.s.len;
-	}
-	if ((v = arc_v_map_get(st, "clientKeyData")) && v->kind == ARC_STRING && v->u.s.len) {
-		cred->key = xstrndup(v->u.s.ptr, v->u.s.len);
-		cred->key_len = v->u.s.len;
-	}
-	if (!cred->token && !(cred->cert && cred->key)) {
-		arc_kube_cred_clear(cred);
-		rc = arc_error_code(ARC_E_PARSE, "exec credential plugin \"%s\": ExecCredential has neither a token "
-						 "nor a client certificate and key", e->command);
-		goto out;
-	}
-	if ((v = arc_v_map_get(st, "expirationTimestamp")) && v->kind == ARC_STRING)
-		cred->expiry = parse_rfc3339(v->u.s.ptr);
-	cred->valid = 1;
 	rc = 0;
 out:
 	if (out_pipe[0] >= 0)
@@ -309,7 +336,6 @@ out:
 		memset(out.ptr, 0, out.len);
 	arc_buf_release(&out);
 	arc_buf_release(&err);
-	arc_v_unref(doc);
 	free(path);
 	free(argv);
 	free(envp);
