@@ -14,5 +14,11 @@ int arc_cmd_version(int argc, char **argv);
 int arc_cmd_kube(int argc, char **argv);
 int arc_cmd_repo(int argc, char **argv);
 int arc_cmd_template(int argc, char **argv);
+int arc_cmd_install(int argc, char **argv);
+int arc_cmd_upgrade(int argc, char **argv);
+int arc_cmd_uninstall(int argc, char **argv);
+int arc_cmd_status(int argc, char **argv);
+int arc_cmd_runners(int argc, char **argv);
+int arc_cmd_workflow(int argc, char **argv);
 
 #endif

@@ -39,13 +39,29 @@ long arc_parse_duration(const char *s)
 		if (*end == '\0' && v >= 0)
 			return v * 1000;
 	}
+	if (*p == '+')
+		p++;
+	if (!strcmp(p, "0"))
+		return 0;
 	while (*p) {
-		double v;
-		errno = 0;
-		v = strtod(p, &end);
-		if (end == p || errno || v < 0)
+		/* Go's time.ParseDuration: [0-9]*(\.[0-9]*)? then a unit; no spaces,
+		 * exponents, hex or signs between the parts */
+		double v = 0, scale = 1;
+		int digits = 0;
+		while (*p >= '0' && *p <= '9') {
+			v = v * 10 + (*p++ - '0');
+			digits++;
+		}
+		if (*p == '.') {
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				scale /= 10;
+				v += (*p++ - '0') * scale;
+				digits++;
+			}
+		}
+		if (!digits || v > 9e15)
 			return -1;
-		p = end;
 		if (!strncmp(p, "ms", 2)) {
 			total += v;
 			p += 2;
