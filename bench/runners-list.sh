@@ -90,7 +90,8 @@ populate() { # FROM TO
 }
 for i in 0 1 2 3 4 5 6 7 8 9; do kc create namespace bench-$i >/dev/null 2>&1 || true; done
 
-have=0
+# objects an earlier run kept (BENCH_KEEP=1) are reused: they are always runners-00000.. in order
+have=$("$KUBECTL" get runnerdeployments.actions.summerwind.dev -A --no-headers 2>/dev/null | grep -c '^bench-[0-9] ' || true)
 for n in $COUNTS; do
 	if [ "$n" -gt "$have" ]; then
 		t0=$(date +%s)

@@ -148,16 +148,16 @@ static int open_kube(struct arc_kube **k)
 	return 0;
 }
 
-/* the ARC CRDs must be there before anything is applied */
+/* the ARC CRDs must be there before anything is applied.  Asked through discovery, which
+ * every authenticated user may read (reading the CRD objects needs cluster-wide rights that
+ * a user of one namespace does not have). */
 static int check_crds(struct arc_kube *k, int need_hra)
 {
-	const char *names[2] = { CRD_RD, CRD_HRA };
+	static const char *const kinds[2] = { RD, HRA }, *const names[2] = { CRD_RD, CRD_HRA };
 	int i;
 	for (i = 0; i < (need_hra ? 2 : 1); i++) {
-		arc_value *crd = NULL;
-		int rc = arc_kube_get(k, "apiextensions.k8s.io/v1", "CustomResourceDefinition", NULL,
-				names[i], &crd);
-		arc_v_unref(crd);
+		struct arc_kube_res r;
+		int rc = arc_kube_resolve(k, AV, kinds[i], &r);
 		if (rc == ARC_E_NOTFOUND)
 			return arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed "
 					"(CustomResourceDefinition %s not found): run kubectl arc install "
@@ -1060,6 +1060,10 @@ static int runners_create(int argc, char **argv)
 		status = fail();
 		goto out;
 	}
+	if (c.gpu > 0 && c.dind && !c.image && !arc_v_map_get(podspec, "image"))
+		fprintf(stderr, "Warning: summerwind/actions-runner-dind has no NVIDIA container toolkit: "
+				"the runner sees its GPUs, but `docker run --gpus` inside it needs an image "
+				"with the toolkit (--image)\n");
 	if (client_dry) {
 		struct arc_kube_flags kf;
 		arc_kube_cli_flags(&kf);
@@ -1170,7 +1174,7 @@ out:
 
 static struct {
 	const char *output, *selector;
-	int all_ns, no_headers, watch;
+	int all_ns, no_headers, no_color, watch;
 	long chunk, watch_timeout_ms;
 } l;
 
@@ -1181,6 +1185,8 @@ static const struct arc_opt list_opts[] = {
 	  0 },
 	{ "output", 'o', ARC_OPT_STRING, &l.output, "wide|json|yaml|name", "Output format", NULL, 0 },
 	{ "no-headers", 0, ARC_OPT_BOOL, &l.no_headers, NULL, "Do not print the header line", NULL, 0 },
+	{ "no-color", 0, ARC_OPT_BOOL, &l.no_color, NULL, "No colours (else only on a terminal, and never "
+			"with NO_COLOR set)", NULL, 0 },
 	{ "watch", 'w', ARC_OPT_BOOL, &l.watch, NULL, "After listing, print each change", NULL, 0 },
 	{ "watch-timeout", 0, ARC_OPT_DURATION, &l.watch_timeout_ms, "DURATION", "Stop watching after this "
 			"long",
@@ -1777,7 +1783,8 @@ static int runners_list(int argc, char **argv)
 		for (i = 10; i < 14; i++)
 			h[nh++] = heads[i];
 	s.table = arc_table_new(h, nh);
-	s.tflags = (l.no_headers ? ARC_TABLE_NO_HEADERS : 0) | (arc_use_color(1) ? ARC_TABLE_COLOR : 0);
+	s.tflags = (l.no_headers ? ARC_TABLE_NO_HEADERS : 0) |
+		   (!l.no_color && arc_use_color(1) ? ARC_TABLE_COLOR : 0);
 	arc_table_set_color(s.table, list_color, &s);
 	rc = table && strcmp(l.output ? l.output : "", "wide") && !l.watch ? list_fast(k, ns, &s) : 1;
 	if (rc == 1) {

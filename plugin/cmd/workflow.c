@@ -117,6 +117,12 @@ int arc_cmd_workflow(int argc, char **argv)
 		gpu = (int)(sum.gpu > 0 && sum.gpu < 1000 ? sum.gpu : 0);
 		dind = sum.dind;
 		name = pos.v[0];
+		if (!arc_v_list_len(labels))
+			fprintf(stderr, "Warning: runner deployment %s has no labels: runs-on: "
+					"[self-hosted] takes any self-hosted runner of %s %s (give it "
+					"labels: %s runners create %s … --labels A,B)\n", name,
+					sum.target_kind ? sum.target_kind : "its", sum.target ? sum.target : "scope",
+					arc_prog(), name);
 	} else {
 		if (w.gpu == 0 || w.gpu < -1 || w.gpu > 64) {
 			fprintf(stderr, "Error: invalid --gpu %ld: the GPU count must be more than 0\n",

@@ -293,15 +293,20 @@ controller_test 'GPU runner pod lands on the GPU node (kwok-gpu-0, nvidia.com/gp
 	kc get pods -n $NS -l runner-deployment-name=gpu -o json >pods.json &&
 	test_equal 2 "$(json_get "[c for c in d[\"items\"][0][\"spec\"][\"containers\"] if c[\"name\"]==\"runner\"][0][\"resources\"][\"limits\"][\"nvidia.com/gpu\"]" <pods.json)"
 '
-test_expect_success 'GPU + DinD: dockerd with the GPUs, NVIDIA runtime variables, runtime class' '
+test_expect_success 'GPU + DinD: dockerd with the GPUs, NVIDIA driver capabilities, runtime class' '
 	arc runners create gpudind --repo octo/ml --gpu 1 --dind --runtime-class nvidia --dry-run=client -o json \
-		-n $NS >gd.json &&
+		-n $NS >gd.json 2>err &&
 	s="d[\"spec\"][\"template\"][\"spec\"]" &&
 	test_equal True "$(json_get "$s[\"dockerdWithinRunnerContainer\"]" <gd.json)" &&
 	test_equal nvidia "$(json_get "$s[\"runtimeClassName\"]" <gd.json)" &&
-	test_equal "NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility" \
+	test_equal "NVIDIA_DRIVER_CAPABILITIES=compute,utility" \
 		"$(json_get "\" \".join(e[\"name\"]+\"=\"+e[\"value\"] for e in $s[\"env\"])" <gd.json)" &&
-	test_equal 1 "$(json_get "$s[\"resources\"][\"limits\"][\"nvidia.com/gpu\"]" <gd.json)"
+	test_equal 1 "$(json_get "$s[\"resources\"][\"limits\"][\"nvidia.com/gpu\"]" <gd.json)" &&
+	test_grep "^Warning: summerwind/actions-runner-dind has no NVIDIA container toolkit" err &&
+	arc runners create gpudind --repo octo/ml --gpu 1 --dind --image example/dind-nvidia:1 --dry-run=client \
+		-o json -n $NS >gd.json 2>err &&
+	test_equal example/dind-nvidia:1 "$(json_get "$s[\"image\"]" <gd.json)" &&
+	test_must_fail test -s err
 '
 test_expect_success 'GPU + DinD is accepted by the API server schema (server dry run)' '
 	arc runners create gpudind --repo octo/ml --gpu 1 --dind --runtime-class nvidia --dry-run=server -n $NS >out &&
@@ -312,5 +317,41 @@ test_expect_success '-o name prints the applied objects'"'"' references' '
 	test_cmp - out <<-EOF
 	runnerdeployment.actions.summerwind.dev/web
 	EOF
+'
+
+# --- a user of one namespace (no cluster-wide rights: the CRDs are found through discovery) -------
+test_expect_success 'a user with rights in one namespace only creates, lists and gets runners there' '
+	cat >rbac.yaml <<-EOF &&
+	apiVersion: rbac.authorization.k8s.io/v1
+	kind: Role
+	metadata: {name: runner-admin, namespace: $NS}
+	rules:
+	- apiGroups: [actions.summerwind.dev]
+	  resources: [runnerdeployments, horizontalrunnerautoscalers, runners]
+	  verbs: [get, list, watch, create, patch, update, delete]
+	- apiGroups: [""]
+	  resources: [pods, events]
+	  verbs: [get, list]
+	---
+	apiVersion: rbac.authorization.k8s.io/v1
+	kind: RoleBinding
+	metadata: {name: runner-admin, namespace: $NS}
+	roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: runner-admin}
+	subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
+	EOF
+	kc apply -f rbac.yaml >/dev/null &&
+	test_must_fail kc get crd runnerdeployments.actions.summerwind.dev --as alice 2>/dev/null &&
+	arc runners create alice --repo octo/web --max 2 -n $NS --as alice >out &&
+	test_cmp - out <<-EOF &&
+	runnerdeployment.actions.summerwind.dev/alice created
+	horizontalrunnerautoscaler.actions.summerwind.dev/alice created
+	EOF
+	arc runners list -n $NS --as alice >list &&
+	test_grep "^alice +octo/web +<none> " list &&
+	arc runners get alice -n $NS --as alice >get &&
+	test_grep "^Autoscaler: +alice: min 0, max 2" get &&
+	test_must_fail arc runners list -A --as alice 2>err &&
+	test_one_line_error err &&
+	test_grep "forbidden" err
 '
 test_done

@@ -101,7 +101,9 @@ test_expect_success 'colours: only on a terminal, never with NO_COLOR, never in 
 	TERM=xterm script -qec "env -u NO_COLOR $ARC runners list -n $NS" /dev/null >tty &&
 	grep -q "$(printf "\\033")\\[3[123]m" tty &&
 	TERM=xterm script -qec "env NO_COLOR=1 $ARC runners list -n $NS" /dev/null >tty-nc &&
-	test_must_fail grep -q "$(printf "\\033")" tty-nc
+	test_must_fail grep -q "$(printf "\\033")" tty-nc &&
+	TERM=xterm script -qec "env -u NO_COLOR $ARC runners list -n $NS --no-color" /dev/null >tty-flag &&
+	test_must_fail grep -q "$(printf "\\033")" tty-flag
 '
 test_expect_success '--watch prints the list, then a row per change' '
 	( arc runners list -n $NS --watch --watch-timeout 8s >watch.out 2>watch.err & echo $! >watch.pid ) &&

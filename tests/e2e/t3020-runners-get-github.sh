@@ -40,6 +40,18 @@ controller_test 'get: the summary, each runner with pod phase and node' '
 	test_grep "^Autoscaler: +none" out &&
 	test_grep "^NAME +STATUS +POD +NODE +REGISTRATION +WORKFLOW +AGE$" out
 '
+busy_with_run() { # RUNNER: give it a workflow run (what the runner reports while it runs a job)
+	kc patch runners.actions.summerwind.dev "$1" -n $NS --subresource=status --type=merge \
+		-p "{\"status\":{\"workflow\":{\"name\":\"ci\",\"repository\":\"octo/web\",\"runID\":\"4242\"}}}" >/dev/null &&
+	arc runners get web -n $NS >out &&
+	grep -Eq "^$1 +Running +Running +kwok-[a-z]+-0 +token until [^ ]+ +octo/web#4242 +[0-9]+[smh]" out
+}
+controller_test 'get shows the workflow run a runner is busy with' '
+	r=$(runners_of web | head -n 1) && test -n "$r" &&
+	wait_until 30 busy_with_run "$r" &&
+	kc patch runners.actions.summerwind.dev "$r" -n $NS --subresource=status --type=json \
+		-p "[{\"op\":\"remove\",\"path\":\"/status/workflow\"}]" >/dev/null
+'
 controller_test 'get shows the autoscaler with its bounds and desired count' '
 	wait_until 60 sh -c "\"$KUBECTL\" get hra auto -n $NS -o jsonpath={.status.desiredReplicas} | grep -q 1" &&
 	arc runners get auto -n $NS >out &&

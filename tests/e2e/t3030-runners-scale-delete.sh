@@ -71,6 +71,22 @@ controller_test 'delete asks on the terminal: "y" deletes' '
 	test_grep "runnerdeployment.actions.summerwind.dev/web deleted" tty.out &&
 	test_must_fail kc get rdeploy web -n $NS
 '
+refuses_busy_job() { # the runner of "job" runs a workflow (its status says so): delete refuses
+	r=$(kc get runners.actions.summerwind.dev -n $NS -l runner-deployment-name=job -o jsonpath="{.items[0].metadata.name}") &&
+	test -n "$r" &&
+	kc patch runners.actions.summerwind.dev "$r" -n $NS --subresource=status --type=merge \
+		-p "{\"status\":{\"workflow\":{\"repository\":\"octo/web\",\"runID\":\"77\"}}}" >/dev/null &&
+	test_must_fail arc runners delete job -n $NS </dev/null 2>err &&
+	test_one_line_error err &&
+	test_grep "1 runner of job is busy running a job: pass --yes to delete anyway" err
+}
+controller_test 'delete sees a runner busy with a workflow run in its status (no --github), --yes deletes' '
+	arc runners create job --repo octo/web --replicas 1 -n $NS >/dev/null &&
+	wait_until 60 refuses_busy_job &&
+	kc get rdeploy job -n $NS >/dev/null &&
+	arc runners delete job --yes -n $NS >out &&
+	test_grep "runnerdeployment.actions.summerwind.dev/job deleted" out
+'
 test_expect_success 'delete --yes removes the RunnerDeployment and its autoscaler' '
 	arc runners delete auto --yes -n $NS >out &&
 	test_cmp - out <<-EOF &&

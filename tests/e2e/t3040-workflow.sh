@@ -38,6 +38,14 @@ test_expect_success 'offline: --labels, --gpu, --dind, --name (no cluster contac
 	test_grep "nvidia-smi" t.yml &&
 	arc workflow --dind >d.yml && test_grep "docker run --rm hello-world" d.yml
 '
+test_expect_success 'a runner deployment without labels: runs-on [self-hosted], and a warning' '
+	arc runners create bare --repo octo/bare -n $NS >/dev/null &&
+	arc workflow bare -n $NS >b.yml 2>err &&
+	test_equal "['"'"'self-hosted'"'"']" "$(wf_get "d[\"jobs\"][\"build\"][\"runs-on\"]" <b.yml)" &&
+	test_grep "^Warning: runner deployment bare has no labels: .*repository octo/bare" err &&
+	arc workflow web -n $NS >/dev/null 2>err &&
+	test_must_fail test -s err
+'
 test_expect_success 'workflow errors' '
 	test_must_fail arc workflow nope -n $NS 2>err && test_one_line_error err &&
 	test_grep "runner deployment \"nope\" not found in namespace $NS" err &&

@@ -10,6 +10,10 @@
 # Prints the binary's path on stdout; progress goes to stderr.  A second run with the
 # cache present does no Go work.  Override the version with ARC_CONTROLLER_VERSION.
 # v0.27.6 is the controller the bundled chart deploys (appVersion 0.27.6).
+#
+# One line of the module is changed for the tests: the admission webhook server binds to
+# 127.0.0.1 (ctrl.Options.Host, which ARC has no flag for) instead of every interface, as
+# the webhook configurations of the tests point at 127.0.0.1 only.  Nothing else is touched.
 set -eu
 
 VERSION=${ARC_CONTROLLER_VERSION:-v0.27.6}
@@ -17,7 +21,7 @@ MODULE=github.com/actions/actions-runner-controller
 ARC_CACHE=${ARC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-arc}
 ROOT=$ARC_CACHE/arc-controller/$VERSION
 BIN=$ROOT/bin
-RECIPE=1
+RECIPE=2
 STAMP="arc=$VERSION recipe=$RECIPE"
 
 say() { printf 'build-arc.sh: %s\n' "$*" >&2; }
@@ -56,6 +60,10 @@ chmod -R u+w "$W" 2>/dev/null || true
 rm -rf "$W"
 cp -R "$dir" "$W"
 chmod -R u+w "$W"
+# the webhook server on loopback (see above); fail loudly if the line moved in another version
+grep -q '^		Port: *port,$' "$W/main.go" || die "main.go of $MODULE@$VERSION has no 'Port: port,' line to bind the webhook to 127.0.0.1"
+sed -i 's/^\(		Port: *port,\)$/\1\n		Host: "127.0.0.1",/' "$W/main.go"
+grep -q '^		Host: "127.0.0.1",$' "$W/main.go" || die "could not bind the webhook server to 127.0.0.1"
 (
 	cd "$W"
 	go mod download >/dev/null
