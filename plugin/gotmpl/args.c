@@ -275,6 +275,14 @@ static int parse_int_base0(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
+/* spf13/cast's toInt knows two named integer types: time.Month and
+ * time.Weekday (not time.Duration, which casts to 0) */
+static int cast_int_object(arc_value *v, int64_t *out)
+{
+	const char *t = arc_v_gotype_name(v);
+	return (!strcmp(t, "time.Month") || !strcmp(t, "time.Weekday")) && arc_v_object_int(v, out);
+}
+
 int64_t arc_cast_int64(arc_value *v)
 {
 	int64_t r;
@@ -295,6 +303,8 @@ int64_t arc_cast_int64(arc_value *v)
 		if (parse_int_base0(v->u.s.ptr, v->u.s.len, &r) == 0)
 			return r;
 		return 0;
+	case ARC_OBJECT:
+		return cast_int_object(v, &r) ? r : 0;
 	default:
 		return 0;
 	}
@@ -302,7 +312,10 @@ int64_t arc_cast_int64(arc_value *v)
 
 double arc_cast_float64(arc_value *v)
 {
+	int64_t r;
 	switch (v->kind) {
+	case ARC_OBJECT:
+		return cast_int_object(v, &r) ? (double)r : 0;
 	case ARC_INT:
 		return (double)v->u.i;
 	case ARC_FLOAT:

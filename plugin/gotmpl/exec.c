@@ -345,6 +345,8 @@ struct exec_root {
 	size_t nvars, capvars;
 	struct inc_slot *inc; /* Helm's includedNames */
 	size_t ninc, capinc;
+	struct arc_buf *top_out; /* the execution's own output */
+	int top_total;           /* bounded by what is left of the set's total, not by max_output */
 };
 
 struct arc_tpl_exec {
@@ -353,6 +355,7 @@ struct arc_tpl_exec {
 	struct ident tname;    /* template being executed */
 	struct arc_buf *out;
 	size_t out_start;
+	size_t out_budget;     /* bytes this execution may write (for the message) */
 	struct node *node;     /* current node, for errors */
 	size_t base;           /* first variable of this template */
 	int depth;
@@ -489,12 +492,41 @@ static int xerr_quoted(struct arc_tpl_exec *s, const char *prefix, const char *s
 	return rc;
 }
 
+/* The output budget: exec_bound() bounds the output buffer (arc_buf.max),
+ * so that printing a huge value stops where the budget ends; a buffer that
+ * went over fails the execution. */
 static int check_output(struct arc_tpl_exec *s)
 {
-	size_t max = s->set->opt.max_output;
-	if (max && s->out->len - s->out_start > max)
-		return xerr(s, "output exceeds the maximum size (%zu bytes)", max);
-	return 0;
+	if (!s->out->over)
+		return 0;
+	if (s->out == s->root->top_out && s->root->top_total)
+		return xerr(s, "output of all templates exceeds the maximum size (%zu bytes)", ARC_TPL_MAX_OUTPUT);
+	return xerr(s, "output exceeds the maximum size (%zu bytes)", s->out_budget);
+}
+
+struct out_bound {
+	size_t max;
+	int over;
+};
+
+/* let OUT grow by at most BUDGET more bytes (less if it is bounded already) */
+static struct out_bound exec_bound(struct arc_buf *out, size_t budget)
+{
+	struct out_bound old;
+	old.max = out->max;
+	old.over = out->over;
+	if (budget == 0)
+		budget = 1; /* max 0 would mean unbounded */
+	if (!out->max || out->max > out->len + budget)
+		out->max = out->len + budget;
+	out->over = 0;
+	return old;
+}
+
+static void exec_unbound(struct arc_buf *out, struct out_bound old)
+{
+	out->max = old.max;
+	out->over |= old.over;
 }
 
 /* ---- variables ---- */
@@ -565,7 +597,8 @@ int tpl_truth(arc_value *v)
 	arc_value *c;
 	if (tpl_complex_get(v, &re, &im))
 		return re != 0 || im != 0;
-	if ((c = tpl_container(v)) != NULL) {
+	if ((c = arc_v_underlying(v)) != NULL) {
+		/* a named map, slice or integer type: by its content (Month(0) is false) */
 		int t = arc_v_truthy(c);
 		arc_v_unref(c);
 		return t;
@@ -695,6 +728,22 @@ static int is_builtin(const struct arc_tpl_func *fn, const char *name)
 	return fn && strcmp(fn->name, name) == 0;
 }
 
+/* the size budgets (func.h) on what a function returned: 1 with the
+ * message set when res is over one */
+static int result_too_big(const arc_value *res)
+{
+	switch (res->kind) {
+	case ARC_STRING:
+		return res->u.s.len > ARC_TPL_MAX_VALUE && arc_tpl_err_too_large();
+	case ARC_LIST:
+		return res->u.l.len > ARC_TPL_MAX_ITEMS && arc_tpl_err_too_many();
+	case ARC_MAP:
+		return res->u.m.len > ARC_TPL_MAX_ITEMS && arc_tpl_err_too_many();
+	default:
+		return 0;
+	}
+}
+
 /* Go's evalCall for a template function.  args[0] is the function's own
  * node (or args is NULL); final is the previous command's value or NULL. */
 static int eval_call(struct arc_tpl_exec *s, const struct xval *dot, const struct arc_tpl_func *fn,
@@ -815,6 +864,16 @@ static int eval_call(struct arc_tpl_exec *s, const struct xval *dot, const struc
 	}
 	if (!res)
 		res = arc_v_null();
+	if (result_too_big(res)) {
+		struct arc_buf msg = ARC_BUF_INIT;
+		arc_buf_puts(&msg, arc_error_last());
+		arc_v_unref(res);
+		res = NULL;
+		s->node = node;
+		rc = xerr(s, "error calling %.*s: %s", (int)name->len, name->s, arc_buf_cstr(&msg));
+		arc_buf_release(&msg);
+		goto out;
+	}
 	if (res->flags & ARC_VF_CONST) {
 		arc_value *c = literal_value(res);
 		arc_v_unref(res);
@@ -1420,6 +1479,8 @@ static int exec_tree(struct arc_tpl_exec *parent, struct exec_root *root, struct
 	st.tname = t->name;
 	st.out = out;
 	st.out_start = parent && parent->out == out ? parent->out_start : out->len;
+	st.out_budget = parent && parent->out == out ? parent->out_budget
+			: out->max > out->len ? out->max - out->len : 0;
 	st.base = m;
 	st.depth = depth;
 	if (!t->root)
@@ -1464,11 +1525,21 @@ struct exec_job {
 static int exec_job_run(void *arg)
 {
 	struct exec_job *j = arg;
+	struct arc_tpl_set *set = j->set;
 	struct exec_root root;
 	struct xval dot = xv(j->data, 0);
+	size_t budget = set->opt.max_output ? set->opt.max_output : ARC_TPL_MAX_OUTPUT;
+	size_t left = set->out_total < ARC_TPL_MAX_OUTPUT ? ARC_TPL_MAX_OUTPUT - set->out_total : 0;
+	size_t start = j->out->len;
+	struct out_bound ob;
 	int rc;
 	memset(&root, 0, sizeof(root));
-	rc = exec_tree(NULL, &root, j->set, j->tree, &dot, j->out, 0);
+	root.top_out = j->out;
+	root.top_total = left < budget;
+	ob = exec_bound(j->out, budget < left ? budget : left);
+	rc = exec_tree(NULL, &root, set, j->tree, &dot, j->out, 0);
+	exec_unbound(j->out, ob);
+	set->out_total += j->out->len - start;
 	root_release(&root);
 	return rc;
 }
@@ -1556,8 +1627,10 @@ int arc_tpl_exec_include(struct arc_tpl_exec *ex, const char *name, arc_value *d
 	if (!t) {
 		rc = no_template(name);
 	} else {
+		struct out_bound ob = exec_bound(out, ARC_TPL_MAX_VALUE); /* the result is a value */
 		dot = xv(data ? data : arc_v_null(), 0);
 		rc = exec_tree(NULL, ex->root, ex->set, t, &dot, out, 0);
+		exec_unbound(out, ob);
 	}
 	/* the slot may have moved if the table grew meanwhile */
 	inc_slot(ex->root, name)->count--;
@@ -1582,7 +1655,11 @@ int arc_tpl_exec_string(struct arc_tpl_exec *ex, const char *name, const char *t
 		goto done;
 	}
 	dot = xv(data ? data : arc_v_null(), 0);
-	rc = exec_tree(NULL, ex->root, copy, top, &dot, out, 0);
+	{
+		struct out_bound ob = exec_bound(out, ARC_TPL_MAX_VALUE); /* the result is a value */
+		rc = exec_tree(NULL, ex->root, copy, top, &dot, out, 0);
+		exec_unbound(out, ob);
+	}
 	if (rc < 0)
 		rc = arc_error_code(ARC_E_EXEC, "%s", arc_error_last());
 done:

@@ -1,5 +1,6 @@
 /* funcs.c - the one sorted function table, merged from each group's table */
 #include "funcs.h"
+#include "template.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -56,4 +57,74 @@ const struct arc_tpl_func *arc_tpl_func_at(size_t i)
 {
 	pthread_once(&table_once, build_table);
 	return i < table_len ? &table[i] : NULL;
+}
+
+/* ---- size budgets (func.h) ---- */
+
+void arc_tpl_buf_bound(struct arc_buf *b)
+{
+	if (!b->max || b->max > b->len + ARC_TPL_MAX_VALUE)
+		b->max = b->len + ARC_TPL_MAX_VALUE;
+}
+
+int arc_tpl_err_too_large(void)
+{
+	return arc_error_code(ARC_E_CALL, "result too large: more than %zu bytes in one value", ARC_TPL_MAX_VALUE);
+}
+
+int arc_tpl_err_too_many(void)
+{
+	return arc_error_code(ARC_E_CALL, "result too large: more than %zu elements in one list or map",
+			      ARC_TPL_MAX_ITEMS);
+}
+
+/* ---- pairs of containers already visited (deepEqual, merge) ---- */
+
+static size_t pair_hash(const void *a, const void *b)
+{
+	uint64_t h = (uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ull;
+	h ^= (uint64_t)(uintptr_t)b * 0xC2B2AE3D27D4EB4Full;
+	return (size_t)(h ^ (h >> 29));
+}
+
+int tpl_pairset_add(struct tpl_pairset *s, const void *a, const void *b)
+{
+	size_t i, mask;
+	if ((s->n + 1) * 2 > s->cap) {
+		const void **old = s->k;
+		size_t oc = s->cap, j;
+		s->cap = oc ? oc * 2 : 64;
+		s->k = xcalloc(s->cap * 2, sizeof(*s->k));
+		s->n = 0;
+		for (j = 0; j < oc; j++)
+			if (old[2 * j])
+				tpl_pairset_add(s, old[2 * j], old[2 * j + 1]);
+		free(old);
+	}
+	mask = s->cap - 1;
+	for (i = pair_hash(a, b) & mask; s->k[2 * i]; i = (i + 1) & mask)
+		if (s->k[2 * i] == a && s->k[2 * i + 1] == b)
+			return 1;
+	s->k[2 * i] = a;
+	s->k[2 * i + 1] = b;
+	s->n++;
+	return 0;
+}
+
+int tpl_pairset_has(const struct tpl_pairset *s, const void *a, const void *b)
+{
+	size_t i, mask;
+	if (!s->cap)
+		return 0;
+	mask = s->cap - 1;
+	for (i = pair_hash(a, b) & mask; s->k[2 * i]; i = (i + 1) & mask)
+		if (s->k[2 * i] == a && s->k[2 * i + 1] == b)
+			return 1;
+	return 0;
+}
+
+void tpl_pairset_free(struct tpl_pairset *s)
+{
+	free(s->k);
+	memset(s, 0, sizeof(*s));
 }

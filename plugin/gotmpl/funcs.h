@@ -27,6 +27,20 @@ int arc_tpl_deep_equal(const arc_value *a, const arc_value *b);
  * is typed like any other value later (funcs_reflect.c) */
 arc_value *arc_tpl_unconst(arc_value *v);
 
+/* A set of pairs of containers (a, b), for walks over two values that may
+ * share containers: Go's reflect.DeepEqual remembers the pairs it compared,
+ * so a map holding one map twice at every level costs one visit per level,
+ * not 2^levels.  Start from { NULL, 0, 0 }. */
+struct tpl_pairset {
+	const void **k; /* 2 * cap slots: a, b; a == NULL is free */
+	size_t cap, n;
+};
+/* 1 if (a, b) was in the set already; else adds it and returns 0 */
+int tpl_pairset_add(struct tpl_pairset *s, const void *a, const void *b);
+/* 1 if (a, b) is in the set */
+int tpl_pairset_has(const struct tpl_pairset *s, const void *a, const void *b);
+void tpl_pairset_free(struct tpl_pairset *s);
+
 size_t arc_tpl_func_count(void);
 const struct arc_tpl_func *arc_tpl_func_at(size_t i);
 

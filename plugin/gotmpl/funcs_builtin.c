@@ -29,8 +29,13 @@ static int ret_bool(arc_value **out, int b)
 	return 0;
 }
 
+/* the result of a function that built it in a bounded buffer (func.h) */
 static int ret_buf(arc_value **out, struct arc_buf *b)
 {
+	if (b->over) {
+		arc_buf_release(b);
+		return arc_tpl_err_too_large();
+	}
 	*out = arc_v_str_buf(b);
 	return 0;
 }
@@ -207,6 +212,7 @@ static void sprint(struct arc_buf *b, arc_value **args, int n)
 static int fn_print(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
+	arc_tpl_buf_bound(&b);
 	sprint(&b, c->args, c->nargs);
 	return ret_buf(out, &b);
 }
@@ -215,6 +221,7 @@ static int fn_println(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
 	int i;
+	arc_tpl_buf_bound(&b);
 	for (i = 0; i < c->nargs; i++) {
 		if (i > 0)
 			arc_buf_putc(&b, ' ');
@@ -237,6 +244,7 @@ static int fn_printf(struct arc_tpl_call *c, arc_value **out)
 	int rc = arc_tpl_arg_str(c, 0, &f, &flen);
 	if (rc)
 		return rc;
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
 	arc_fmt_sprintf(&b, f, flen, c->args + 1, c->nargs - 1);
 	return ret_buf(out, &b);
@@ -269,7 +277,13 @@ static int fn_html(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf in = ARC_BUF_INIT, b = ARC_BUF_INIT;
 	size_t i;
+	arc_tpl_buf_bound(&in);
+	arc_tpl_buf_bound(&b);
 	eval_args(&in, c);
+	if (in.over) {
+		arc_buf_release(&in);
+		return arc_tpl_err_too_large();
+	}
 	arc_buf_add(&b, "", 0);
 	for (i = 0; i < in.len; i++) {
 		switch (in.ptr[i]) {
@@ -290,7 +304,13 @@ static int fn_js(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf in = ARC_BUF_INIT, b = ARC_BUF_INIT;
 	size_t i;
+	arc_tpl_buf_bound(&in);
+	arc_tpl_buf_bound(&b);
 	eval_args(&in, c);
+	if (in.over) {
+		arc_buf_release(&in);
+		return arc_tpl_err_too_large();
+	}
 	arc_buf_add(&b, "", 0);
 	for (i = 0; i < in.len; i++) {
 		unsigned char ch = (unsigned char)in.ptr[i];
@@ -327,7 +347,13 @@ static int fn_urlquery(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf in = ARC_BUF_INIT, b = ARC_BUF_INIT;
 	size_t i;
+	arc_tpl_buf_bound(&in);
+	arc_tpl_buf_bound(&b);
 	eval_args(&in, c);
+	if (in.over) {
+		arc_buf_release(&in);
+		return arc_tpl_err_too_large();
+	}
 	arc_buf_add(&b, "", 0);
 	for (i = 0; i < in.len; i++) {
 		unsigned char ch = (unsigned char)in.ptr[i];
@@ -350,6 +376,7 @@ enum bkind { K_INVALID, K_BOOL, K_COMPLEX, K_INT, K_FLOAT, K_STRING, K_UINT };
 static enum bkind basic_kind(const arc_value *v)
 {
 	double re, im;
+	int64_t i;
 	switch (v->kind) {
 	case ARC_BOOL:
 		return K_BOOL;
@@ -360,10 +387,24 @@ static enum bkind basic_kind(const arc_value *v)
 	case ARC_STRING:
 		return v->gotype == ARC_GO_BYTES ? K_INVALID : K_STRING;
 	case ARC_OBJECT:
-		return tpl_complex_get(v, &re, &im) ? K_COMPLEX : K_INVALID;
+		if (tpl_complex_get(v, &re, &im))
+			return K_COMPLEX;
+		/* a named integer type (time.Month) compares as its integer */
+		return arc_v_object_int((arc_value *)v, &i) ? K_INT : K_INVALID;
 	default:
 		return K_INVALID;
 	}
+}
+
+/* the integer of an int-kind value (K_INT, K_UINT) */
+static int64_t ival(const arc_value *v)
+{
+	int64_t i = 0;
+	if (v->kind == ARC_OBJECT)
+		arc_v_object_int((arc_value *)v, &i);
+	else
+		i = v->u.i;
+	return i;
 }
 
 /* Go's reflect.Kind name, for "can compare" */
@@ -401,9 +442,9 @@ static int eq2(arc_value *a, arc_value *b, enum bkind k1, int *res)
 	*res = 0;
 	if (k1 != k2) {
 		if (k1 == K_INT && k2 == K_UINT)
-			*res = a->u.i >= 0 && a->u.i == b->u.i;
+			*res = ival(a) >= 0 && ival(a) == ival(b);
 		else if (k1 == K_UINT && k2 == K_INT)
-			*res = b->u.i >= 0 && a->u.i == b->u.i;
+			*res = ival(b) >= 0 && ival(a) == ival(b);
 		else if (!is_nil(a) && !is_nil(b))
 			return incompatible(a, b);
 		return 0;
@@ -422,7 +463,7 @@ static int eq2(arc_value *a, arc_value *b, enum bkind k1, int *res)
 		break;
 	case K_INT:
 	case K_UINT:
-		*res = a->u.i == b->u.i;
+		*res = ival(a) == ival(b);
 		break;
 	case K_STRING:
 		*res = str_cmp(a, b) == 0;
@@ -496,9 +537,9 @@ static int lt2(arc_value *a, arc_value *b, int *res)
 		return arc_error_code(ARC_E_CALL, "invalid type for comparison");
 	if (k1 != k2) {
 		if (k1 == K_INT && k2 == K_UINT)
-			*res = a->u.i < 0 || (uint64_t)a->u.i < (uint64_t)b->u.i;
+			*res = ival(a) < 0 || (uint64_t)ival(a) < (uint64_t)ival(b);
 		else if (k1 == K_UINT && k2 == K_INT)
-			*res = b->u.i >= 0 && (uint64_t)a->u.i < (uint64_t)b->u.i;
+			*res = ival(b) >= 0 && (uint64_t)ival(a) < (uint64_t)ival(b);
 		else
 			return incompatible(a, b);
 		return 0;
@@ -511,10 +552,10 @@ static int lt2(arc_value *a, arc_value *b, int *res)
 		*res = a->u.f < b->u.f;
 		break;
 	case K_INT:
-		*res = a->u.i < b->u.i;
+		*res = ival(a) < ival(b);
 		break;
 	case K_UINT:
-		*res = (uint64_t)a->u.i < (uint64_t)b->u.i;
+		*res = (uint64_t)ival(a) < (uint64_t)ival(b);
 		break;
 	case K_STRING:
 		*res = str_cmp(a, b) < 0;

@@ -99,6 +99,11 @@ static int no_methods(arc_value *self, const char *name, int is_call, arc_value 
 		       arc_value **out)
 {
 	struct small *s = self->u.o.data;
+	if (!name[0]) {
+		/* class hook (value.h): Month and Weekday are Go ints, Duration an int64 */
+		*out = arc_v_int_typed(s->v, self->u.o.cls == &duration_class ? ARC_GO_INT64 : ARC_GO_DEFAULT);
+		return 0;
+	}
 	if (!strcmp(name, "String") && nargs == 0) {
 		struct arc_buf b = ARC_BUF_INIT;
 		self->u.o.cls->format(self, &b);
@@ -286,6 +291,28 @@ static int time_lookup(arc_value *self, const char *name, int is_call, arc_value
 			return rc;
 		arc_gotime_string(&b, t);
 		*out = arc_v_str_buf(&b);
+		return 0;
+	}
+	if (!strcmp(name, "MarshalJSON")) {
+		/* class hook (value.h): RFC 3339 with nanoseconds, in quotes, as Go's
+		 * Time.MarshalJSON, which refuses what RFC 3339 cannot write */
+		static const char layout[] = "2006-01-02T15:04:05.999999999Z07:00";
+		struct arc_buf b = ARC_BUF_INIT;
+		const char *zone;
+		int offset;
+		if ((rc = want_args(name, nargs, 0)) < 0)
+			return rc;
+		arc_gotime_civil(t, &c);
+		arc_gotime_zone(t, &zone, &offset);
+		if (c.year < 0 || c.year > 9999)
+			return arc_error_code(ARC_E_CALL, "Time.MarshalJSON: year outside of range [0,9999]");
+		if (offset <= -24 * 3600 || offset >= 24 * 3600)
+			return arc_error_code(ARC_E_CALL, "Time.MarshalJSON: timezone hour outside of range [0,23]");
+		arc_buf_putc(&b, '"');
+		arc_gotime_format(&b, t, layout, sizeof(layout) - 1);
+		arc_buf_putc(&b, '"');
+		*out = arc_v_str_buf(&b);
+		(*out)->gotype = ARC_GO_BYTES;
 		return 0;
 	}
 	if (!strcmp(name, "Format")) {

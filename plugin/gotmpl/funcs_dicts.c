@@ -289,12 +289,17 @@ static int fn_omit(struct arc_tpl_call *c, arc_value **out)
  *     or holds an empty value (nil, "", 0, false, empty list or map).
  * Lists are never merged element-wise.  Stored values are shared, not
  * copied (a src map placed into dst is the same map). */
-static int merge_into(arc_value *dst, arc_value *src, int overwrite, int depth)
+static int merge_into(arc_value *dst, arc_value *src, int overwrite, int depth, struct tpl_pairset *seen)
 {
 	size_t i;
 	int rc = 0;
 	if (depth > MAX_DEPTH)
 		return arc_error_code(ARC_E_CALL, "merge: maps nested deeper than %d levels", MAX_DEPTH);
+	/* merging src into dst again changes nothing: a pair of shared maps is
+	 * merged once (*seen holds the pairs done; a cycle still recurses into
+	 * the depth error, as before) */
+	if (tpl_pairset_has(seen, dst, src))
+		return 0;
 	for (i = 0; i < arc_v_map_len(src) && rc == 0; i++) {
 		/* keys are never deleted here, so k stays valid; s and d are held
 		 * because dst and src may share maps (merge $d $d, cycles) */
@@ -311,7 +316,7 @@ static int merge_into(arc_value *dst, arc_value *src, int overwrite, int depth)
 			goto next;
 		}
 		if (is_map(s) && d && is_map(d)) {
-			if ((rc = merge_into(d, s, overwrite, depth + 1)) < 0)
+			if ((rc = merge_into(d, s, overwrite, depth + 1, seen)) < 0)
 				goto next;
 			if (!is_empty(d))
 				goto next;
@@ -322,6 +327,8 @@ next:
 		arc_v_unref(d);
 		arc_v_unref(s);
 	}
+	if (rc == 0)
+		tpl_pairset_add(seen, dst, src);
 	return rc;
 }
 
@@ -337,8 +344,11 @@ static int do_merge(struct arc_tpl_call *c, arc_value **out, int overwrite)
 	/* a nil dst becomes a new map (mergo allocates through the pointer) */
 	dst = is_map(dst) ? arc_v_ref(dst) : arc_v_map();
 	for (i = 1; i < c->nargs; i++) {
+		struct tpl_pairset seen = { NULL, 0, 0 };
 		src = c->args[i];
-		if (is_map(src) && (rc = merge_into(dst, src, overwrite, 0)) < 0) {
+		rc = is_map(src) ? merge_into(dst, src, overwrite, 0, &seen) : 0;
+		tpl_pairset_free(&seen);
+		if (rc < 0) {
 			arc_v_unref(dst);
 			return rc;
 		}
@@ -405,21 +415,29 @@ static int fn_dig(struct arc_tpl_call *c, arc_value **out)
 
 /* ---- deepCopy, mustDeepCopy (mitchellh/copystructure) ----
  * Lists and maps are copied recursively keeping their Go types; scalars
- * and objects are shared (they are immutable here). */
-static int copy_deep(arc_value *v, int depth, arc_value **out)
+ * and objects are shared (they are immutable here).  The copy holds at
+ * most ARC_YAML_MAX_NODES elements in all (*budget), as many as any
+ * values file can: a map that holds one map twice at every level is
+ * small, its copy exponential. */
+static int copy_deep(arc_value *v, int depth, size_t *budget, arc_value **out)
 {
 	arc_value *r;
 	size_t i;
 	int rc;
 	if (depth > MAX_DEPTH)
 		return arc_error_code(ARC_E_CALL, "deepCopy: value nested deeper than %d levels", MAX_DEPTH);
+	if ((v->kind == ARC_LIST || v->kind == ARC_MAP) && *budget < (v->kind == ARC_LIST ? arc_v_list_len(v) : arc_v_map_len(v)))
+		return arc_error_code(ARC_E_CALL, "result too large: more than %d values in one copy",
+				      ARC_YAML_MAX_NODES);
+	if (v->kind == ARC_LIST || v->kind == ARC_MAP)
+		*budget -= (v->kind == ARC_LIST ? arc_v_list_len(v) : arc_v_map_len(v));
 	switch (v->kind) {
 	case ARC_LIST:
 		r = arc_v_list();
 		r->gotype = v->gotype;
 		for (i = 0; i < arc_v_list_len(v); i++) {
 			arc_value *e;
-			if ((rc = copy_deep(arc_v_list_at(v, i), depth + 1, &e)) < 0) {
+			if ((rc = copy_deep(arc_v_list_at(v, i), depth + 1, budget, &e)) < 0) {
 				arc_v_unref(r);
 				return rc;
 			}
@@ -431,7 +449,7 @@ static int copy_deep(arc_value *v, int depth, arc_value **out)
 		r->gotype = v->gotype;
 		for (i = 0; i < arc_v_map_len(v); i++) {
 			arc_value *e;
-			if ((rc = copy_deep(arc_v_map_val(v, i), depth + 1, &e)) < 0) {
+			if ((rc = copy_deep(arc_v_map_val(v, i), depth + 1, budget, &e)) < 0) {
 				arc_v_unref(r);
 				return rc;
 			}
@@ -450,7 +468,8 @@ static int fn_deepCopy(struct arc_tpl_call *c, arc_value **out)
 {
 	if (c->args[0]->kind == ARC_NULL)
 		return arc_error_code(ARC_E_CALL, "reflect: call of reflect.Value.Type on zero Value");
-	return copy_deep(c->args[0], 0, out);
+	size_t budget = ARC_YAML_MAX_NODES;
+	return copy_deep(c->args[0], 0, &budget, out);
 }
 
 const struct arc_tpl_func arc_tpl_funcs_dicts[] = {

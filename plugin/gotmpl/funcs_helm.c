@@ -245,10 +245,23 @@ static arc_value *yaml_into(const char *s, size_t len, int want, char **msg)
 	return v;
 }
 
+/* an encoder stopped at the size budget (func.h): an error even where Helm
+ * swallows encoding errors */
+static int over_budget(struct arc_buf *b)
+{
+	if (!b->over)
+		return 0;
+	arc_buf_release(b);
+	return arc_tpl_err_too_large();
+}
+
 static int fn_to_yaml(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
+	arc_tpl_buf_bound(&b);
 	if (arc_yaml_dump(&b, c->args[0])) {
+		if (b.over)
+			return over_budget(&b);
 		arc_buf_release(&b);
 		if (strcmp(c->name, "mustToYaml") == 0)
 			return ARC_E_CALL;
@@ -265,7 +278,10 @@ static int fn_to_yaml(struct arc_tpl_call *c, arc_value **out)
 static int fn_to_yaml_pretty(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf p = ARC_BUF_INIT;
+	arc_tpl_buf_bound(&p);
 	if (arc_yaml_dump_pretty(&p, c->args[0])) {
+		if (p.over)
+			return over_budget(&p);
 		arc_buf_release(&p);
 		arc_error_clear();
 		*out = arc_v_str("");
@@ -320,7 +336,10 @@ static int fn_from_yaml_array(struct arc_tpl_call *c, arc_value **out)
 static int json_out(struct arc_tpl_call *c, arc_value **out, unsigned flags, int must)
 {
 	struct arc_buf b = ARC_BUF_INIT;
+	arc_tpl_buf_bound(&b);
 	if (arc_json_dump(&b, c->args[0], flags)) {
+		if (b.over)
+			return over_budget(&b);
 		arc_buf_release(&b);
 		if (must)
 			return ARC_E_CALL;
@@ -459,7 +478,11 @@ static int fn_must_from_json(struct arc_tpl_call *c, arc_value **out)
 static int fn_to_toml(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
-	int r = arc_toml_dump(&b, c->args[0]);
+	int r;
+	arc_tpl_buf_bound(&b);
+	r = arc_toml_dump(&b, c->args[0]);
+	if (b.over)
+		return over_budget(&b);
 	if (r == ARC_E_TYPE) {
 		arc_buf_release(&b);
 		return ARC_E_CALL; /* Go's encoder panics: a template error */

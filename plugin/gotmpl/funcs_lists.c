@@ -137,13 +137,22 @@ static arc_value *sub_list(const arc_value *src, size_t from, size_t to)
 	return l;
 }
 
+/* Go's nil []interface{} (Sprig returns one for rest and initial of an
+ * empty list): JSON null, not DeepEqual to an empty list */
+static arc_value *nil_list(void)
+{
+	arc_value *l = arc_v_list();
+	l->flags |= ARC_VF_NIL;
+	return l;
+}
+
 static int fn_rest(struct arc_tpl_call *c, arc_value **out)
 {
 	arc_value *src = c->args[0];
 	size_t n;
 	CHECK_SEQ(src, "Cannot find rest on type ", "");
 	n = seq_len(src);
-	*out = sub_list(src, n ? 1 : 0, n);
+	*out = n ? sub_list(src, 1, n) : nil_list();
 	return 0;
 }
 
@@ -153,7 +162,7 @@ static int fn_initial(struct arc_tpl_call *c, arc_value **out)
 	size_t n;
 	CHECK_SEQ(src, "Cannot find initial on type ", "");
 	n = seq_len(src);
-	*out = sub_list(src, 0, n ? n - 1 : 0);
+	*out = n ? sub_list(src, 0, n - 1) : nil_list();
 	return 0;
 }
 
@@ -286,9 +295,18 @@ static int fn_concat(struct arc_tpl_call *c, arc_value **out)
 	arc_value *l;
 	size_t j, n;
 	int i;
+	size_t total = 0;
 	for (i = 0; i < c->nargs; i++)
 		if (!is_seq(c->args[i]))
 			return not_seq(c->args[i], "Cannot concat type ", " as list");
+	for (i = 0; i < c->nargs; i++)
+		total += seq_len(c->args[i]); /* each below 2^32: no overflow */
+	if (total > ARC_TPL_MAX_ITEMS)
+		return arc_tpl_err_too_many();
+	if (total == 0) {
+		*out = nil_list(); /* Sprig appends to a nil slice */
+		return 0;
+	}
 	l = arc_v_list();
 	for (i = 0; i < c->nargs; i++) {
 		n = seq_len(c->args[i]);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_RANGE_LEN 10000000 /* until/untilStep/seq refuse longer ranges */
+#define MAX_RANGE_LEN ((int)ARC_TPL_MAX_ITEMS) /* until/untilStep/seq refuse longer ranges */
 
 static arc_value *int64_val(int64_t i)
 {

@@ -10,14 +10,26 @@
 
 #include <string.h>
 
-/* Recursion bound: a map can contain itself; Go's DeepEqual detects cycles,
- * here two structures still equal this deep are taken as equal. */
+/* Recursion bound for the C stack (cycles end through the pair set, as in
+ * Go): two structures still equal this deep are taken as equal. */
 #define EQUAL_MAX_DEPTH 1000
 
-static int deep_equal(const arc_value *a, const arc_value *b, int depth)
+/* Go's nil slice or map (value.h ARC_VF_NIL) */
+static int is_nil_container(const arc_value *v)
+{
+	return (v->flags & ARC_VF_NIL) && (v->kind == ARC_LIST ? arc_v_list_len(v) : arc_v_map_len(v)) == 0;
+}
+
+/* Go's DeepEqual: a pair of containers compared once is not compared
+ * again (taken as equal while in progress: cycles), so shared containers
+ * cost one visit per pair */
+static int deep_equal(const arc_value *a, const arc_value *b, int depth, struct tpl_pairset *seen)
 {
 	size_t i, n;
 	if (a->kind != b->kind || a->gotype != b->gotype)
+		return 0;
+	/* an empty slice or map is not DeepEqual to a nil one */
+	if ((a->kind == ARC_LIST || a->kind == ARC_MAP) && is_nil_container(a) != is_nil_container(b))
 		return 0;
 	if (depth > EQUAL_MAX_DEPTH)
 		return 1;
@@ -33,36 +45,52 @@ static int deep_equal(const arc_value *a, const arc_value *b, int depth)
 	case ARC_STRING:
 		return a->u.s.len == b->u.s.len && memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) == 0;
 	case ARC_LIST:
-		if (a == b)
+		if (a == b || tpl_pairset_add(seen, a, b))
 			return 1;
 		n = arc_v_list_len(a);
 		if (n != arc_v_list_len(b))
 			return 0;
 		for (i = 0; i < n; i++)
-			if (!deep_equal(arc_v_list_at(a, i), arc_v_list_at(b, i), depth + 1))
+			if (!deep_equal(arc_v_list_at(a, i), arc_v_list_at(b, i), depth + 1, seen))
 				return 0;
 		return 1;
 	case ARC_MAP:
-		if (a == b)
+		if (a == b || tpl_pairset_add(seen, a, b))
 			return 1;
 		n = arc_v_map_len(a);
 		if (n != arc_v_map_len(b))
 			return 0;
 		for (i = 0; i < n; i++) {
 			const arc_value *o = arc_v_map_getn(b, arc_v_map_key(a, i), arc_v_map_keylen(a, i));
-			if (!o || !deep_equal(arc_v_map_val(a, i), o, depth + 1))
+			if (!o || !deep_equal(arc_v_map_val(a, i), o, depth + 1, seen))
 				return 0;
 		}
 		return 1;
-	case ARC_OBJECT:
-		return a->u.o.cls == b->u.o.cls && a->u.o.data == b->u.o.data;
+	case ARC_OBJECT: {
+		arc_value *ua, *ub;
+		int eq;
+		if (a->u.o.cls != b->u.o.cls)
+			return 0;
+		if (a->u.o.data == b->u.o.data)
+			return 1;
+		/* two values of one named integer, map or slice type: by content */
+		ua = arc_v_underlying((arc_value *)a);
+		ub = ua ? arc_v_underlying((arc_value *)b) : NULL;
+		eq = ua && ub && deep_equal(ua, ub, depth + 1, seen);
+		arc_v_unref(ua);
+		arc_v_unref(ub);
+		return eq;
+	}
 	}
 	return 0;
 }
 
 int arc_tpl_deep_equal(const arc_value *a, const arc_value *b)
 {
-	return deep_equal(a, b, 0);
+	struct tpl_pairset seen = { NULL, 0, 0 };
+	int eq = deep_equal(a, b, 0, &seen);
+	tpl_pairset_free(&seen);
+	return eq;
 }
 
 arc_value *arc_tpl_unconst(arc_value *v)

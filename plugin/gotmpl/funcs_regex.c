@@ -7,7 +7,8 @@
  * template package turns the panic into "error calling NAME: regexp:
  * Compile(`PAT`): error parsing regexp: …".  The must* forms return the
  * parse error itself.  regexMatch alone swallows the error (false).
- * FindAll and Split return []string; no match is an empty list.
+ * FindAll and Split return []string; FindAll's is nil (JSON null) when nothing
+ * matched, Split's never.
  */
 #include "funcs.h"
 #include "regex.h"
@@ -144,7 +145,7 @@ static int collect_match(void *ctx, const long *caps)
 {
 	struct collect *k = ctx;
 	arc_v_list_push(k->list, arc_v_strn(k->s + caps[0], (size_t)(caps[1] - caps[0])));
-	return 0;
+	return arc_v_list_len(k->list) > ARC_TPL_MAX_ITEMS; /* past the budget: the executor refuses */
 }
 
 static int do_findall(struct arc_tpl_call *c, arc_value **out, int must)
@@ -164,6 +165,8 @@ static int do_findall(struct arc_tpl_call *c, arc_value **out, int must)
 	col.s = s;
 	arc_re_find_all(re, s, n, k < 0 ? -1 : (long)k, 1, collect_match, &col);
 	arc_re_free(re);
+	if (arc_v_list_len(col.list) == 0)
+		col.list->flags |= ARC_VF_NIL; /* Go's FindAllString: nil when nothing matched */
 	*out = col.list;
 	return 0;
 }
@@ -230,7 +233,8 @@ struct splitter {
 static int split_match(void *ctx, const long *caps)
 {
 	struct splitter *k = ctx;
-	if (k->n > 0 && (int64_t)arc_v_list_len(k->list) == k->n - 1)
+	if ((k->n > 0 && (int64_t)arc_v_list_len(k->list) == k->n - 1) ||
+	    arc_v_list_len(k->list) > ARC_TPL_MAX_ITEMS) /* past the budget: the executor refuses */
 		return 1;
 	k->end = (size_t)caps[0];
 	if (caps[1] != 0)

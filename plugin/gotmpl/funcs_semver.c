@@ -104,6 +104,25 @@ static int value_method(const struct arc_semver *v, const char *name, arc_value 
 		}
 		return 0;
 	}
+	if (!strcmp(name, "MarshalJSON")) {
+		/* class hook (value.h): json.Marshal(v.String()) */
+		struct arc_buf b = ARC_BUF_INIT;
+		char *str;
+		arc_value *sv;
+		if ((rc = want_args(name, nargs, 0)) < 0)
+			return rc;
+		str = arc_semver_string(v);
+		sv = arc_v_str_take(str, strlen(str));
+		rc = arc_json_dump(&b, sv, ARC_JSON_HTML);
+		arc_v_unref(sv);
+		if (rc < 0) {
+			arc_buf_release(&b);
+			return arc_error_code(ARC_E_CALL, "%s", arc_error_last());
+		}
+		*out = arc_v_str_buf(&b);
+		(*out)->gotype = ARC_GO_BYTES;
+		return 0;
+	}
 	if (!strcmp(name, "IncMajor") || !strcmp(name, "IncMinor") || !strcmp(name, "IncPatch") ||
 	    !strcmp(name, "SetPrerelease") || !strcmp(name, "SetMetadata")) {
 		const char *vprefix = v->original && v->original[0] == 'v' ? "v" : "";

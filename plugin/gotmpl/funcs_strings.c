@@ -22,12 +22,24 @@
 #include <string.h>
 #include <sys/random.h>
 
-/* the largest string these functions build (repeat, indent, rand*) */
-#define MAX_OUT ((size_t)256 << 20)
+/* the largest string these functions build (size budgets, func.h) */
+#define MAX_OUT ARC_TPL_MAX_VALUE
 
-static int too_large(const char *what)
+/* a result that would pass the budget, refused before it is built */
+static int too_large(void)
 {
-	return arc_error_code(ARC_E_CALL, "%s: output too large", what);
+	return arc_tpl_err_too_large();
+}
+
+/* the result of a function that built it in a bounded buffer (func.h) */
+static int ret_buf(arc_value **out, struct arc_buf *b)
+{
+	if (b->over) {
+		arc_buf_release(b);
+		return arc_tpl_err_too_large();
+	}
+	*out = arc_v_str_buf(b);
+	return 0;
 }
 
 static arc_value *new_str(const char *s, size_t n)
@@ -431,7 +443,7 @@ static int repeat_into(struct arc_buf *b, const char *s, size_t n, int64_t count
 	if (n > 0 && (uint64_t)count > (uint64_t)INT64_MAX / n)
 		return arc_error_code(ARC_E_CALL, "strings: Repeat output length overflow");
 	if ((uint64_t)count * n > MAX_OUT)
-		return too_large("repeat");
+		return too_large();
 	for (k = 0; k < count; k++)
 		arc_buf_add(b, s, n);
 	return 0;
@@ -547,7 +559,7 @@ static int rand_string(struct arc_tpl_call *c, arc_value **out, const char *set)
 	if ((rc = arc_tpl_arg_int(c, 0, &count)) < 0)
 		return rc;
 	if (count > 0 && (uint64_t)count > MAX_OUT)
-		return too_large(c->name);
+		return too_large();
 	arc_buf_add(&b, "", 0);
 	for (k = 0; k < count; k++)
 		arc_buf_putc(&b, set[rand_below((unsigned)setlen, pool, &avail)]);
@@ -1032,26 +1044,31 @@ static int fn_quote(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT, t = ARC_BUF_INIT;
 	int i, first = 1;
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
-	for (i = 0; i < c->nargs; i++) {
+	for (i = 0; i < c->nargs && !b.over; i++) {
 		if (c->args[i]->kind == ARC_NULL)
 			continue;
 		if (!first)
 			arc_buf_putc(&b, ' ');
 		first = 0;
 		arc_buf_reset(&t);
+		arc_tpl_buf_bound(&t);
 		arc_cast_str(&t, c->args[i]);
-		arc_fmt_quote(&b, t.ptr ? t.ptr : "", t.len);
+		if (t.over)
+			b.over = 1;
+		else
+			arc_fmt_quote(&b, t.ptr ? t.ptr : "", t.len);
 	}
 	arc_buf_release(&t);
-	*out = arc_v_str_buf(&b);
-	return 0;
+	return ret_buf(out, &b);
 }
 
 static int fn_squote(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
 	int i, first = 1;
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
 	for (i = 0; i < c->nargs; i++) {
 		if (c->args[i]->kind == ARC_NULL)
@@ -1063,14 +1080,14 @@ static int fn_squote(struct arc_tpl_call *c, arc_value **out)
 		arc_fmt_v(&b, c->args[i]);
 		arc_buf_putc(&b, '\'');
 	}
-	*out = arc_v_str_buf(&b);
-	return 0;
+	return ret_buf(out, &b);
 }
 
 static int fn_cat(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
 	int i, first = 1;
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
 	for (i = 0; i < c->nargs; i++) {
 		if (c->args[i]->kind == ARC_NULL)
@@ -1080,8 +1097,7 @@ static int fn_cat(struct arc_tpl_call *c, arc_value **out)
 		first = 0;
 		arc_fmt_v(&b, c->args[i]);
 	}
-	*out = arc_v_str_buf(&b);
-	return 0;
+	return ret_buf(out, &b);
 }
 
 /* ---- indent, nindent, replace ---- */
@@ -1104,7 +1120,7 @@ static int do_indent(struct arc_tpl_call *c, arc_value **out, int lead_nl)
 		lines++;
 	if (pad.len > 0 && lines > MAX_OUT / pad.len) {
 		arc_buf_release(&pad);
-		return too_large(c->name);
+		return too_large();
 	}
 	arc_buf_add(&b, "", 0);
 	if (lead_nl)
@@ -1143,7 +1159,7 @@ static int fn_replace(struct arc_tpl_call *c, arc_value **out)
 	arc_buf_add(&b, "", 0);
 	if (on == 0) {
 		if (nn > 0 && (n + 1) > MAX_OUT / nn)
-			return too_large("replace");
+			return too_large();
 		arc_buf_add(&b, nw, nn);
 		while (i < n) {
 			int32_t r;
@@ -1162,7 +1178,7 @@ static int fn_replace(struct arc_tpl_call *c, arc_value **out)
 			i = (size_t)(hit - s) + on;
 			if (b.len > MAX_OUT) {
 				arc_buf_release(&b);
-				return too_large("replace");
+				return too_large();
 			}
 		}
 		arc_buf_add(&b, s + i, n - i);
@@ -1189,10 +1205,10 @@ static int fn_plural(struct arc_tpl_call *c, arc_value **out)
 static int fn_tostring(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
 	arc_cast_str(&b, c->args[0]);
-	*out = arc_v_str_buf(&b);
-	return 0;
+	return ret_buf(out, &b);
 }
 
 static arc_value *new_strings(void)
@@ -1202,24 +1218,39 @@ static arc_value *new_strings(void)
 	return l;
 }
 
-static void push_strval(arc_value *l, arc_value *v)
+/* Sprig's strval of v appended to l.  Strings are shared, not copied; the
+ * text made for other values counts against *budget (one list of strings
+ * holds at most ARC_TPL_MAX_VALUE bytes of new text): 0, or the error. */
+static int push_strval(arc_value *l, arc_value *v, size_t *budget)
 {
 	struct arc_buf b = ARC_BUF_INIT;
+	if (v->kind == ARC_STRING && v->gotype != ARC_GO_BYTES && !(v->flags & ARC_VF_CONST)) {
+		arc_v_list_push(l, arc_v_ref(v));
+		return 0;
+	}
+	b.max = *budget ? *budget : 1;
 	arc_buf_add(&b, "", 0);
 	arc_cast_str(&b, v);
+	if (b.over) {
+		arc_buf_release(&b);
+		return arc_tpl_err_too_large();
+	}
+	*budget -= b.len;
 	arc_v_list_push(l, arc_v_str_buf(&b));
+	return 0;
 }
 
 /* Sprig's strslice: a []string from a slice (nils dropped) or a single value */
-static arc_value *strslice(arc_value *v)
+static int strslice(arc_value *v, arc_value **out)
 {
 	arc_value *l = new_strings();
-	size_t i;
+	size_t i, budget = ARC_TPL_MAX_VALUE;
+	int rc = 0;
 	if (v->kind == ARC_LIST) {
-		for (i = 0; i < arc_v_list_len(v); i++) {
+		for (i = 0; i < arc_v_list_len(v) && !rc; i++) {
 			arc_value *e = arc_v_list_at(v, i);
 			if (e->kind != ARC_NULL)
-				push_strval(l, e);
+				rc = push_strval(l, e, &budget);
 		}
 	} else if (v->kind == ARC_STRING && v->gotype == ARC_GO_BYTES) {
 		for (i = 0; i < v->u.s.len; i++) {
@@ -1228,21 +1259,25 @@ static arc_value *strslice(arc_value *v)
 			arc_v_list_push(l, arc_v_str(t));
 		}
 	} else if (v->kind != ARC_NULL) {
-		push_strval(l, v);
+		rc = push_strval(l, v, &budget);
 	}
-	return l;
+	if (rc) {
+		arc_v_unref(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
 }
 
 static int fn_tostrings(struct arc_tpl_call *c, arc_value **out)
 {
-	*out = strslice(c->args[0]);
-	return 0;
+	return strslice(c->args[0], out);
 }
 
 static void list_join(struct arc_buf *b, arc_value *l, const char *sep, size_t sn)
 {
 	size_t i;
-	for (i = 0; i < arc_v_list_len(l); i++) {
+	for (i = 0; i < arc_v_list_len(l) && !b->over; i++) {
 		arc_value *e = arc_v_list_at(l, i);
 		if (i)
 			arc_buf_add(b, sep, sn);
@@ -1257,14 +1292,13 @@ static int fn_join(struct arc_tpl_call *c, arc_value **out)
 	arc_value *l;
 	struct arc_buf b = ARC_BUF_INIT;
 	int rc;
-	if ((rc = arc_tpl_arg_str(c, 0, &sep, &sn)) < 0)
+	if ((rc = arc_tpl_arg_str(c, 0, &sep, &sn)) < 0 || (rc = strslice(c->args[1], &l)) < 0)
 		return rc;
-	l = strslice(c->args[1]);
+	arc_tpl_buf_bound(&b);
 	arc_buf_add(&b, "", 0);
 	list_join(&b, l, sep, sn);
 	arc_v_unref(l);
-	*out = arc_v_str_buf(&b);
-	return 0;
+	return ret_buf(out, &b);
 }
 
 static int cmp_strval(const void *a, const void *b)
@@ -1280,13 +1314,19 @@ static int cmp_strval(const void *a, const void *b)
 static int fn_sortalpha(struct arc_tpl_call *c, arc_value **out)
 {
 	arc_value *v = c->args[0], *l;
+	size_t budget = ARC_TPL_MAX_VALUE;
+	int rc;
 	if (v->kind == ARC_LIST || (v->kind == ARC_STRING && v->gotype == ARC_GO_BYTES)) {
-		l = strslice(v);
+		if ((rc = strslice(v, &l)) < 0)
+			return rc;
 		if (l->u.l.len > 1)
 			qsort(l->u.l.items, l->u.l.len, sizeof(arc_value *), cmp_strval);
 	} else {
 		l = new_strings();
-		push_strval(l, v); /* nil gives "<nil>" here */
+		if ((rc = push_strval(l, v, &budget)) < 0) { /* nil gives "<nil>" here */
+			arc_v_unref(l);
+			return rc;
+		}
 	}
 	*out = l;
 	return 0;
@@ -1301,7 +1341,7 @@ static arc_value *split_n(const char *s, size_t n, const char *sep, size_t sn, i
 		return l;
 	if (sn == 0) {
 		int64_t k = 0;
-		while (i < n) {
+		while (i < n && arc_v_list_len(l) <= ARC_TPL_MAX_ITEMS) { /* past it: the executor refuses */
 			int32_t r;
 			int w = arc_utf8_decode(s + i, n - i, &r);
 			if (max > 0 && k == max - 1) {
@@ -1316,7 +1356,7 @@ static arc_value *split_n(const char *s, size_t n, const char *sep, size_t sn, i
 	}
 	for (;;) {
 		const char *hit;
-		if (max > 0 && (int64_t)arc_v_list_len(l) == max - 1)
+		if ((max > 0 && (int64_t)arc_v_list_len(l) == max - 1) || arc_v_list_len(l) > ARC_TPL_MAX_ITEMS)
 			break;
 		hit = memmem(s + i, n - i, sep, sn);
 		if (!hit)
@@ -1333,7 +1373,7 @@ static arc_value *pieces_map(arc_value *l)
 	arc_value *m = arc_v_map();
 	size_t i;
 	m->gotype = ARC_GO_MAPSTR;
-	for (i = 0; i < arc_v_list_len(l); i++) {
+	for (i = 0; i < arc_v_list_len(l) && i <= ARC_TPL_MAX_ITEMS; i++) {
 		char key[32];
 		snprintf(key, sizeof(key), "_%zu", i);
 		arc_v_map_set(m, key, arc_v_ref(arc_v_list_at(l, i)));

@@ -114,6 +114,7 @@ struct arc_tpl_set {
 	struct tmpl_slot *slots; /* open addressing; name.s == NULL = empty */
 	size_t cap, count;
 	struct arc_tpl_set *parent; /* a throw-away copy (tpl) reads through to its parent */
+	size_t out_total;           /* bytes its executions wrote (ARC_TPL_MAX_OUTPUT, func.h) */
 };
 
 /* a throw-away copy of PARENT for tpl: new definitions stay in the copy */

@@ -36,11 +36,12 @@ struct arc_tpl_set;
 typedef int (*arc_tpl_lookup_fn)(void *ctx, const char *apiversion, const char *kind,
 				 const char *ns, const char *name, arc_value **out);
 
+/* Size budgets: ARC_TPL_MAX_VALUE, ARC_TPL_MAX_ITEMS, ARC_TPL_MAX_OUTPUT (func.h). */
 struct arc_tpl_options {
 	int missingkey_error;     /* 0: Go's missingkey=zero / default (Helm); 1: missingkey=error (--strict) */
 	arc_tpl_lookup_fn lookup; /* may be NULL: lookup returns an empty map */
 	void *lookup_ctx;
-	size_t max_output;        /* 0 = unbounded; else executing more output is an error */
+	size_t max_output;        /* bytes one execution may write; 0 = ARC_TPL_MAX_OUTPUT */
 };
 
 struct arc_tpl_set *arc_tpl_set_new(const struct arc_tpl_options *opt);

@@ -3,14 +3,30 @@
  *
  * Ownership as in value.h: every arc_value** out-parameter receives a new
  * reference owned by the caller.  Output functions append to a caller's
- * arc_buf.  Every decoder is bounded (nesting depth, alias expansion,
- * input size) and sets a message naming `name` (a file name or "<stdin>")
- * with line and column on failure.
+ * arc_buf and honour its bound (base.h arc_buf.max): once the buffer is
+ * full they stop at once, however large the value (a structure that shares
+ * one map at every level is small in memory and exponential in text),
+ * leave `over` set, and the encoders return ARC_E_RANGE ("output too
+ * large").  A caller tells that from the encoders' other errors by `over`.
+ * Every decoder is bounded (nesting depth, alias expansion, input size,
+ * number of values) and sets a message naming `name` (a file name or
+ * "<stdin>") with line and column on failure.
  */
 #ifndef ARC_VALUE_CODEC_H
 #define ARC_VALUE_CODEC_H
 
 #include "value.h"
+
+/* The decoders read at most this many values (scalars, lists, maps) from
+ * one input: a value costs ~100 bytes here (~200 while YAML is read), and a
+ * 64 MiB document of "[1,1,1,…" would otherwise need gigabytes.  Far above
+ * real values files, charts and Kubernetes API answers (those average ~30
+ * bytes of JSON a value: 10 million is more than the 256 MiB the client
+ * takes); Go has no such limit.  Errors: "yaml: document holds more than N
+ * values" (ARC_E_PARSE), "json: document holds more than N values"
+ * (ARC_E_RANGE). */
+#define ARC_YAML_MAX_NODES 4000000
+#define ARC_JSON_MAX_NODES 10000000
 
 /* ---- YAML in (libyaml), with Helm's semantics ----
  * Helm reads YAML through sigs.k8s.io/yaml: YAML (1.1 resolution: yes/no/on/off

@@ -1377,28 +1377,10 @@ static void print_iface(struct pp *p, arc_value *e, int verb, int depth)
 	print_value(p, e, verb, depth + 1);
 }
 
-/* The value behind an object of a Go map, slice or integer type: such classes
- * answer lookup of the empty name "" with it (template.h); NULL otherwise. */
-static arc_value *obj_underlying(arc_value *v)
-{
-	arc_value *c = NULL;
-
-	if (!v->u.o.cls || !v->u.o.cls->lookup)
-		return NULL;
-	if (v->u.o.cls->lookup(v, "", 0, NULL, 0, &c) != 0) {
-		arc_error_clear();
-		return NULL;
-	}
-	if (c && (c->kind == ARC_INT || c->kind == ARC_MAP || c->kind == ARC_LIST))
-		return c;
-	arc_v_unref(c);
-	return NULL;
-}
-
 static void print_object(struct pp *p, arc_value *v, int verb, int depth)
 {
 	struct arc_buf t = ARC_BUF_INIT;
-	arc_value *u = obj_underlying(v);
+	arc_value *u = arc_v_underlying(v);
 	int has_string = v->u.o.cls && v->u.o.cls->format;
 	int string_verb = verb == 'v' || verb == 's' || verb == 'q' || verb == 'x' || verb == 'X';
 
@@ -1435,6 +1417,8 @@ static void print_value(struct pp *p, arc_value *v, int verb, int depth)
 {
 	size_t i, n;
 
+	if (p->b->over)
+		return; /* a bounded buffer is full (codec.h): stop, however big v is */
 	if (depth > FMT_MAX_DEPTH) {
 		arc_buf_puts(p->b, "...");
 		return;
@@ -1474,7 +1458,7 @@ static void print_value(struct pp *p, arc_value *v, int verb, int depth)
 		} else {
 			arc_buf_putc(p->b, '[');
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !p->b->over; i++) {
 			if (i)
 				arc_buf_puts(p->b, p->sharp_v ? ", " : " ");
 			if (v->gotype == ARC_GO_STRINGS || v->gotype == ARC_GO_INTS)
@@ -1493,7 +1477,7 @@ static void print_value(struct pp *p, arc_value *v, int verb, int depth)
 		} else {
 			arc_buf_puts(p->b, "map[");
 		}
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !p->b->over; i++) {
 			size_t k = idx ? idx[i] : i;
 			arc_value *e = arc_v_map_val(v, k);
 			if (i)
@@ -1667,7 +1651,7 @@ void arc_fmt_sprintf(struct arc_buf *b, const char *f, size_t end, arc_value **a
 
 	memset(&p, 0, sizeof(p));
 	p.b = b;
-	while (i < end) {
+	while (i < end && !b->over) {
 		size_t last = i;
 		int verb;
 		uint32_t r;

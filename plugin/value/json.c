@@ -360,10 +360,17 @@ static int json_load(arc_value **out, const char *name, const char *data, size_t
 	size_t depth = 0, cap = 0, k;
 	struct arc_buf sb = ARC_BUF_INIT;
 	arc_value *v = NULL;
+	long nodes = 0;
 	int rc = 0;
 
 	*out = NULL;
 value:
+	if (++nodes > ARC_JSON_MAX_NODES) {
+		char msg[80];
+		snprintf(msg, sizeof(msg), "json: document holds more than %d values", ARC_JSON_MAX_NODES);
+		rc = jerr(&p, ARC_E_RANGE, msg);
+		goto fail;
+	}
 	skip_ws(&p);
 	if (p.i >= p.n) {
 		rc = jerr_eof(&p);
@@ -679,39 +686,43 @@ static int enc_enter(struct jenc *e, arc_value *v)
 	return 0;
 }
 
-/* An object: one of a Go map, slice or integer type encodes what it answers
- * to the empty name "" (template.h); one with a MarshalJSON method the JSON
- * text that method returns, compacted and HTML-escaped as Go does; any
- * other is an unsupported type. */
+/* An object: one of a Go map, slice or integer type encodes the value under
+ * it, one with a MarshalJSON method the JSON text that method returns
+ * (compacted and HTML-escaped as Go does), any other is an unsupported type
+ * (class hooks, value.h). */
 static int json_object(struct jenc *e, arc_value *v)
 {
-	const struct arc_vclass *cls = v->u.o.cls;
-	arc_value *u = NULL;
+	arc_value *u = arc_v_underlying(v), *parsed = NULL;
 	int rc;
 
-	if (cls && cls->lookup && cls->lookup(v, "", 0, NULL, 0, &u) == 0 && u &&
-	    (u->kind == ARC_INT || u->kind == ARC_MAP || u->kind == ARC_LIST)) {
+	if (u) {
 		rc = json_value(e, u);
 		arc_v_unref(u);
 		return rc;
 	}
-	arc_v_unref(u);
-	u = NULL;
-	if (cls && cls->lookup && cls->lookup(v, "MarshalJSON", 1, NULL, 0, &u) == 0 && u &&
-	    u->kind == ARC_STRING) {
-		arc_value *parsed = NULL;
+	rc = arc_v_marshal_json(v, &u);
+	if (rc == ARC_E_NOTFOUND)
+		return arc_error_code(ARC_E_TYPE, "json: unsupported type: %s", arc_v_gotype_name(v));
+	if (rc == 0) {
 		rc = arc_json_load(&parsed, NULL, u->u.s.ptr, u->u.s.len);
-		arc_v_unref(u);
-		if (rc)
-			return arc_error_code(ARC_E_TYPE, "json: error calling MarshalJSON for type %s: %s",
-					      arc_v_gotype_name(v), arc_error_last());
-		rc = json_value(e, parsed);
-		arc_v_unref(parsed);
-		return rc;
+		if (rc && u->u.s.len == 0)
+			arc_error_set("unexpected end of JSON input");
 	}
 	arc_v_unref(u);
-	arc_error_clear();
-	return arc_error_code(ARC_E_TYPE, "json: unsupported type: %s", arc_v_gotype_name(v));
+	if (rc) {
+		rc = arc_error_code(ARC_E_TYPE, "json: error calling MarshalJSON for type %s: %s",
+				    arc_v_gotype_name(v), arc_error_last());
+		return rc;
+	}
+	rc = json_value(e, parsed);
+	arc_v_unref(parsed);
+	return rc;
+}
+
+/* the output buffer is bounded and full (codec.h) */
+static int json_full(const struct arc_buf *b)
+{
+	return b->over ? arc_error_code(ARC_E_RANGE, "json: output too large") : 0;
 }
 
 static int json_value(struct jenc *e, arc_value *v)
@@ -755,7 +766,7 @@ static int json_value(struct jenc *e, arc_value *v)
 			return rc;
 		arc_buf_putc(b, '[');
 		n = v->u.l.len;
-		for (i = 0; i < n && !rc; i++) {
+		for (i = 0; i < n && !rc && !(rc = json_full(b)); i++) {
 			if (i)
 				arc_buf_putc(b, ',');
 			rc = json_value(e, v->u.l.items[i]);
@@ -775,7 +786,7 @@ static int json_value(struct jenc *e, arc_value *v)
 		idx = arc_v_map_sorted(v);
 		n = arc_v_map_len(v);
 		arc_buf_putc(b, '{');
-		for (i = 0; i < n && !rc; i++) {
+		for (i = 0; i < n && !rc && !(rc = json_full(b)); i++) {
 			size_t k = idx ? idx[i] : i;
 			if (i)
 				arc_buf_putc(b, ',');
@@ -861,10 +872,17 @@ int arc_json_dump(struct arc_buf *b, arc_value *v, unsigned flags)
 {
 	struct arc_buf t = ARC_BUF_INIT;
 	struct jenc e = { &t, flags, NULL, 0, 0 };
-	int rc = json_value(&e, v);
+	int rc;
 
+	if (b->max) /* the compact text is never longer than what b receives */
+		t.max = b->max > b->len ? b->max - b->len : 1;
+	rc = json_value(&e, v);
+	if (!rc)
+		rc = json_full(&t);
 	free(e.path);
 	if (rc) {
+		if (t.over)
+			b->over = 1; /* b's bound was reached (in the scratch buffer) */
 		arc_buf_release(&t);
 		return rc;
 	}
@@ -873,5 +891,5 @@ int arc_json_dump(struct arc_buf *b, arc_value *v, unsigned flags)
 	else
 		arc_buf_add(b, t.ptr, t.len);
 	arc_buf_release(&t);
-	return 0;
+	return json_full(b);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define TOML_MAX_DEPTH 500
+#define TOML_MAX_WORK 10000000 /* values looked at to choose layouts */
 
 /* ================= encoder ================= */
 
@@ -20,6 +21,7 @@ struct tkey {
 struct tenc {
 	struct arc_buf *b;
 	int written;
+	size_t work; /* toml_type calls, bounded by TOML_MAX_WORK */
 	struct tkey key[TOML_MAX_DEPTH];
 	int nkey;
 };
@@ -43,15 +45,18 @@ static void enl(struct tenc *e)
 		ew(e, "\n", 1);
 }
 
-static int toml_type(arc_value *v, int *err);
+static int toml_type(struct tenc *e, arc_value *v, int *err, int depth);
 
-/* every element a table (and at least one); a nil element is an error */
-static int is_table_array(arc_value *l, int *err)
+/* every element a table (and at least one); a nil element is an error.  Like
+ * BurntSushi/toml this looks at every element, and through nested lists: the
+ * work is bounded (a list holding one list twice at each level is small in
+ * memory but exponential to walk). */
+static int is_table_array(struct tenc *e, arc_value *l, int *err, int depth)
 {
 	size_t i, n = arc_v_list_len(l);
 	int ret = n > 0;
 	for (i = 0; i < n; i++) {
-		int t = toml_type(arc_v_list_at(l, i), err);
+		int t = toml_type(e, arc_v_list_at(l, i), err, depth + 1);
 		if (*err)
 			return 0;
 		if (t == T_NONE) {
@@ -64,13 +69,23 @@ static int is_table_array(arc_value *l, int *err)
 	return ret;
 }
 
-static int toml_type(arc_value *v, int *err)
+static int toml_type(struct tenc *e, arc_value *v, int *err, int depth)
 {
+	if (++e->work > TOML_MAX_WORK) {
+		/* as much as a full bounded buffer (codec.h): the text would be as large */
+		e->b->over = 1;
+		*err = arc_error_code(ARC_E_RANGE, "toml: output too large");
+		return T_BAD;
+	}
+	if (depth > TOML_MAX_DEPTH) {
+		*err = arc_error_code(ARC_E_RANGE, "toml: value nested too deeply");
+		return T_BAD;
+	}
 	switch (v->kind) {
 	case ARC_NULL:
 		return T_NONE;
 	case ARC_LIST:
-		return is_table_array(v, err) ? T_ARRAYHASH : T_ARRAY;
+		return is_table_array(e, v, err, depth) ? T_ARRAYHASH : T_ARRAY;
 	case ARC_MAP:
 		return T_HASH;
 	case ARC_OBJECT:
@@ -147,12 +162,15 @@ static void key_path(struct tenc *e)
 }
 
 static int element(struct tenc *e, arc_value *v, int depth);
+static int element_object(struct tenc *e, arc_value *v, int depth);
 static int emap(struct tenc *e, arc_value *m, int inline_, int depth);
 
 static int element(struct tenc *e, arc_value *v, int depth)
 {
 	struct arc_buf t = ARC_BUF_INIT;
 	size_t i, n;
+	if (e->b->over)
+		return arc_error_code(ARC_E_RANGE, "toml: output too large"); /* bounded buffer full (codec.h) */
 	if (depth > TOML_MAX_DEPTH)
 		return arc_error_code(ARC_E_RANGE, "toml: value nested too deeply");
 	switch (v->kind) {
@@ -221,9 +239,51 @@ static int element(struct tenc *e, arc_value *v, int depth)
 	}
 	case ARC_NULL:
 		return arc_error_code(ARC_E_TYPE, "reflect: call of reflect.Value.Type on zero Value");
+	case ARC_OBJECT:
+		return element_object(e, v, depth);
 	default:
 		return arc_error_set("toml: unsupported type: %s", arc_v_gotype_name(v));
 	}
+}
+
+/* An object, through its class hooks (value.h), as BurntSushi/toml writes
+ * Go values: a time.Duration as its quoted String(), a named integer type
+ * as its integer, a time.Time as a bare RFC 3339 datetime, a text marshaler
+ * (its JSON is a string: *semver.Version) as that string, quoted. */
+static int element_object(struct tenc *e, arc_value *v, int depth)
+{
+	const char *type = arc_v_gotype_name(v);
+	arc_value *u = NULL, *parsed = NULL;
+	int r;
+
+	if (!strcmp(type, "time.Duration") && v->u.o.cls->format) {
+		struct arc_buf t = ARC_BUF_INIT;
+		v->u.o.cls->format(v, &t);
+		quoted(e, t.ptr ? t.ptr : "", t.len);
+		arc_buf_release(&t);
+		return 0;
+	}
+	if ((u = arc_v_underlying(v)) != NULL) {
+		r = element(e, u, depth);
+		arc_v_unref(u);
+		return r;
+	}
+	r = arc_v_marshal_json(v, &u);
+	if (r == 0) {
+		r = arc_json_load(&parsed, NULL, arc_v_strptr(u), arc_v_strlen(u));
+		arc_v_unref(u);
+	}
+	arc_error_clear();
+	if (r < 0 || arc_v_kind(parsed) != ARC_STRING) {
+		arc_v_unref(parsed);
+		return arc_error_set("toml: unsupported type: %s", type);
+	}
+	if (!strcmp(type, "time.Time"))
+		ew(e, arc_v_strptr(parsed), arc_v_strlen(parsed));
+	else
+		quoted(e, arc_v_strptr(parsed), arc_v_strlen(parsed));
+	arc_v_unref(parsed);
+	return 0;
 }
 
 static int key_value(struct tenc *e, arc_value *v, int inline_, int depth)
@@ -282,13 +342,15 @@ static int array_of_tables(struct tenc *e, arc_value *l, int depth)
 static int encode(struct tenc *e, arc_value *v, int depth)
 {
 	int err = 0, t;
+	if (e->b->over)
+		return arc_error_code(ARC_E_RANGE, "toml: output too large"); /* bounded buffer full (codec.h) */
 	if (depth > TOML_MAX_DEPTH)
 		return arc_error_code(ARC_E_RANGE, "toml: value nested too deeply");
 	switch (v->kind) {
 	case ARC_NULL:
 		return 0;
 	case ARC_LIST:
-		t = toml_type(v, &err);
+		t = toml_type(e, v, &err, 0);
 		if (err)
 			return err;
 		if (t == T_ARRAYHASH)
@@ -296,8 +358,7 @@ static int encode(struct tenc *e, arc_value *v, int depth)
 		return key_value(e, v, 0, depth);
 	case ARC_MAP:
 		return table(e, v, depth);
-	case ARC_OBJECT:
-		return arc_error_set("toml: unsupported type: %s", arc_v_gotype_name(v));
+	case ARC_OBJECT: /* written by element_object */
 	default:
 		return key_value(e, v, 0, depth);
 	}
@@ -370,7 +431,7 @@ static int emap(struct tenc *e, arc_value *m, int inline_, int depth)
 	direct = xcalloc(n + 1, sizeof(*direct));
 	sub = xcalloc(n + 1, sizeof(*sub));
 	for (i = 0; i < n; i++) {
-		int t = toml_type(arc_v_map_val(m, i), &err);
+		int t = toml_type(e, arc_v_map_val(m, i), &err, 0);
 		if (err) {
 			r = err;
 			goto out;

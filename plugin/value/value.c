@@ -181,7 +181,16 @@ const char *arc_v_gokind_name(const arc_value *v)
 	case ARC_MAP: return "map";
 	case ARC_OBJECT: {
 		const char *t = arc_v_gotype_name(v);
-		return t[0] == '*' ? "ptr" : "struct";
+		arc_value *u;
+		if (t[0] == '*')
+			return "ptr";
+		if ((u = arc_v_underlying((arc_value *)v)) != NULL) { /* lookup reads only */
+			/* a named integer, map or slice type: its kind is the underlying one */
+			t = u->kind == ARC_OBJECT ? "struct" : arc_v_gokind_name(u);
+			arc_v_unref(u);
+			return t;
+		}
+		return "struct";
 	}
 	}
 	return "invalid";
@@ -426,6 +435,52 @@ size_t *arc_v_map_sorted(const arc_value *m)
 	qsort(idx, n, sizeof(size_t), cmp_idx);
 	sort_ents = NULL;
 	return idx;
+}
+
+/* ---- objects ---- */
+
+arc_value *arc_v_underlying(arc_value *v)
+{
+	arc_value *u = NULL;
+	if (v->kind != ARC_OBJECT || !v->u.o.cls || !v->u.o.cls->lookup)
+		return NULL;
+	if (v->u.o.cls->lookup(v, "", 0, NULL, 0, &u) != 0) {
+		arc_error_clear();
+		return NULL;
+	}
+	if (u && (u->kind == ARC_INT || u->kind == ARC_MAP || u->kind == ARC_LIST))
+		return u;
+	arc_v_unref(u);
+	return NULL;
+}
+
+int arc_v_object_int(arc_value *v, int64_t *out)
+{
+	arc_value *u = arc_v_underlying(v);
+	int ok = u && u->kind == ARC_INT;
+	if (ok)
+		*out = u->u.i;
+	arc_v_unref(u);
+	return ok;
+}
+
+int arc_v_marshal_json(arc_value *v, arc_value **out)
+{
+	arc_value *u = NULL;
+	int rc;
+	*out = NULL;
+	if (v->kind != ARC_OBJECT || !v->u.o.cls || !v->u.o.cls->lookup)
+		return ARC_E_NOTFOUND;
+	rc = v->u.o.cls->lookup(v, "MarshalJSON", 1, NULL, 0, &u);
+	if (rc == ARC_E_NOTFOUND || (rc == 0 && (!u || u->kind != ARC_STRING))) {
+		arc_v_unref(u);
+		arc_error_clear();
+		return ARC_E_NOTFOUND;
+	}
+	if (rc < 0)
+		return rc;
+	*out = u;
+	return 0;
 }
 
 /* ---- copies ---- */

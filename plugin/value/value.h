@@ -74,7 +74,27 @@ typedef struct arc_value arc_value;
  * or a method call `.Name a b` (nargs >= 0 with is_call set): it returns 0
  * and a new reference in *out, ARC_E_NOTFOUND if there is no such field or
  * method (the executor then reports Go's "can't evaluate field" error), or
- * another error with a message set (ARC_E_CALL for "error calling X: …"). */
+ * another error with a message set (ARC_E_CALL for "error calling X: …").
+ *
+ * Class hooks.  Go code sees more of a value than its methods: the kind
+ * under a named type and the interfaces it implements.  A class offers
+ * them through `lookup` under two reserved names, so that they are also
+ * what a template reaching for them gets, as in Go:
+ *   ""             (is_call 0, no args) the value of the type underneath a
+ *                  named integer, map or slice type: time.Month → int 3,
+ *                  time.Duration → int64 nanoseconds, Helm's engine.files
+ *                  → its map.  Structs answer ARC_E_NOTFOUND.  Read it with
+ *                  arc_v_underlying().
+ *   "MarshalJSON"  (is_call 1, no args) Go's json.Marshaler: the object's
+ *                  JSON text as a []byte string (ARC_GO_BYTES): time.Time →
+ *                  its RFC 3339 string, *semver.Version → its String() in
+ *                  quotes.  Read it with arc_v_marshal_json().
+ * Go's fmt prints an object with an underlying integer by that integer for
+ * the integer verbs and by `format` (its String()) for %v %s %q %x %X;
+ * encoding/json, the template comparisons and truth use the integer;
+ * objects that have neither hook are structs to them.  (Hooks rather than
+ * more function pointers: classes are written as positional initializers
+ * of these four fields.) */
 struct arc_vclass {
 	const char *gotype; /* e.g. "*semver.Version", "time.Time", "chart.Files" */
 	int (*lookup)(arc_value *self, const char *name, int is_call, arc_value **args, int nargs,
@@ -176,6 +196,18 @@ size_t arc_v_map_keylen(const arc_value *m, size_t i);
 arc_value *arc_v_map_val(const arc_value *m, size_t i);
 /* indices of the entries sorted by key in byte order (Go's sort.Strings); caller frees */
 size_t *arc_v_map_sorted(const arc_value *m);
+
+/* ---- objects (class hooks, see struct arc_vclass) ---- */
+/* The value under a named integer, map or slice type: a new reference, or
+ * NULL when v is not an object or its class has none (no error is left set). */
+arc_value *arc_v_underlying(arc_value *v);
+/* The underlying integer of an object of a named integer type: 1 and *out
+ * set, or 0 (not such an object). */
+int arc_v_object_int(arc_value *v, int64_t *out);
+/* Go's MarshalJSON of an object: 0 and a new reference to the JSON text
+ * (a string) in *out; ARC_E_NOTFOUND (no message) when the class has no
+ * MarshalJSON; another negative code with the method's message set. */
+int arc_v_marshal_json(arc_value *v, arc_value **out);
 
 /* ---- copies ---- */
 arc_value *arc_v_copy_deep(arc_value *v); /* lists and maps copied recursively; scalars shared */

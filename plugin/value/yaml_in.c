@@ -186,6 +186,7 @@ struct load {
 	long decode_count, alias_count;
 	int alias_depth;
 	int depth;
+	long nodes; /* scalars, aliases, sequences and mappings read (ARC_YAML_MAX_NODES) */
 	/* failures of the JSON step, reported after the whole decode */
 	char *key_err;
 	const char *json_err;
@@ -360,6 +361,11 @@ static int read_document(struct load *L, yaml_parser_t *p, struct ynode **root)
 			break;
 		default:
 			break;
+		}
+		if (n && ++L->nodes > ARC_YAML_MAX_NODES) {
+			fail(L, "yaml: document holds more than %d values", ARC_YAML_MAX_NODES);
+			yaml_event_delete(&ev);
+			goto out;
 		}
 		if (n) {
 			if (sp)

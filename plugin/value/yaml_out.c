@@ -992,11 +992,12 @@ struct scalar_info {
 	int flow_plain_allowed, block_plain_allowed, single_quoted_allowed, block_allowed;
 };
 
-/* arc_buf_putc / arc_buf_add with the common case (room left, no size
- * limit) inline: the emitter writes most of its output a byte at a time */
+/* arc_buf_putc / arc_buf_add with the common case (room left, under the
+ * size bound if any) inline: the emitter writes most of its output a byte
+ * at a time */
 static inline void bput(struct arc_buf *b, char c)
 {
-	if (b->len + 2 <= b->cap && !b->max) {
+	if (b->len + 2 <= b->cap && (!b->max || b->len + 1 <= b->max)) {
 		b->ptr[b->len++] = c;
 		b->ptr[b->len] = '\0';
 	} else {
@@ -1006,7 +1007,7 @@ static inline void bput(struct arc_buf *b, char c)
 
 static inline void badd(struct arc_buf *b, const void *p, size_t n)
 {
-	if (b->len + n + 1 <= b->cap && !b->max) {
+	if (b->len + n + 1 <= b->cap && (!b->max || b->len + n <= b->max)) {
 		memcpy(b->ptr + b->len, p, n);
 		b->len += n;
 		b->ptr[b->len] = '\0';
@@ -1753,10 +1754,58 @@ out:
 	return r;
 }
 
+/* An object, through its class hooks (value.h).  toYaml sees what
+ * encoding/json makes of it: the underlying value of a named integer, map or
+ * slice type, or the value its MarshalJSON text decodes to.  toYamlPretty
+ * (yaml.v3 on the Go value) writes a time.Duration as its String(), a
+ * time.Time as a plain timestamp and a text marshaler (its JSON is a string:
+ * *semver.Version) as that string. */
+static int emit_object(struct em *e, arc_value *v, int mapping, int simple_key)
+{
+	arc_value *u = NULL, *parsed = NULL;
+	int r;
+
+	if (e->pretty && !strcmp(arc_v_gotype_name(v), "time.Duration") && v->u.o.cls->format) {
+		struct arc_buf t = ARC_BUF_INIT;
+		v->u.o.cls->format(v, &t);
+		u = arc_v_str_buf(&t);
+		r = emit_node(e, u, mapping, simple_key);
+		arc_v_unref(u);
+		return r;
+	}
+	if ((u = arc_v_underlying(v)) != NULL) {
+		r = emit_node(e, u, mapping, simple_key);
+		arc_v_unref(u);
+		return r;
+	}
+	r = arc_v_marshal_json(v, &u);
+	if (r == 0) {
+		r = arc_json_load(&parsed, NULL, arc_v_strptr(u), arc_v_strlen(u));
+		arc_v_unref(u);
+	}
+	arc_error_clear();
+	if (r < 0)
+		return fail(e, "value cannot be written as YAML");
+	if (e->pretty && arc_v_kind(parsed) != ARC_STRING) {
+		arc_v_unref(parsed);
+		return fail(e, "value cannot be written as YAML");
+	}
+	e->mapping_context = mapping;
+	e->simple_key_context = simple_key;
+	if (e->pretty && !strcmp(arc_v_gotype_name(v), "time.Time"))
+		emit_plain_text(e, arc_v_strptr(parsed), arc_v_strlen(parsed));
+	else
+		r = emit_node(e, parsed, mapping, simple_key);
+	arc_v_unref(parsed);
+	return r;
+}
+
 static int emit_node(struct em *e, arc_value *v, int mapping, int simple_key)
 {
 	struct arc_buf *num = &e->num;
 	int r = 0;
+	if (e->b->over)
+		return fail(e, "output too large"); /* a bounded buffer is full (codec.h) */
 	e->mapping_context = mapping;
 	e->simple_key_context = simple_key;
 	switch (arc_v_kind(v)) {
@@ -1810,6 +1859,7 @@ static int emit_node(struct em *e, arc_value *v, int mapping, int simple_key)
 		e->depth--;
 		return r;
 	case ARC_OBJECT:
+		return emit_object(e, v, mapping, simple_key);
 	default:
 		return fail(e, "value cannot be written as YAML");
 	}
@@ -1829,12 +1879,17 @@ static int dump(struct arc_buf *b, arc_value *v, int pretty)
 	if (emit_node(&e, v, 0, 0)) {
 		arc_buf_release(&e.num);
 		arc_buf_truncate(b, start);
-		return arc_error_code(ARC_E_TYPE, "toYaml: %s", e.err ? e.err : "cannot write value");
+		return arc_error_code(b->over ? ARC_E_RANGE : ARC_E_TYPE, "toYaml: %s",
+				      e.err ? e.err : "cannot write value");
 	}
 	arc_buf_release(&e.num);
 	/* document end: a line break unless at the start of an empty line */
 	e.indent = -1;
 	write_indent(&e);
+	if (b->over) {
+		arc_buf_truncate(b, start);
+		return arc_error_code(ARC_E_RANGE, "toYaml: output too large");
+	}
 	return 0;
 }
 
@@ -1851,6 +1906,11 @@ static int dump(struct arc_buf *b, arc_value *v, int pretty)
 #define MEMO_SLOTS 4
 #define MEMO_MIN_OUT 512            /* smaller outputs are cheaper to write than to keep */
 #define MEMO_MAX_OUT ((size_t)1 << 20)
+/* a value whose fingerprint is longer writes more than MEMO_MAX_OUT (a
+ * fingerprint takes at most ~5 bytes per byte written): not remembered, and
+ * not walked further (a map that holds one map twice at every level is small
+ * in memory but exponential to walk) */
+#define MEMO_MAX_FP (8 * MEMO_MAX_OUT)
 
 struct memo {
 	struct arc_buf fp, out;
@@ -1881,7 +1941,7 @@ static int fingerprint(struct arc_buf *f, arc_value *v, int depth)
 	unsigned char h[4] = { v->kind, v->gotype, (unsigned char)(v->flags & 0xFF),
 			       (unsigned char)(v->flags >> 8) };
 	size_t i, n;
-	if (depth > 64)
+	if (depth > 64 || f->len > MEMO_MAX_FP)
 		return -1;
 	badd(f, h, sizeof(h));
 	switch (arc_v_kind(v)) {
@@ -1940,6 +2000,10 @@ static int dump_memo(struct arc_buf *b, arc_value *v, int pretty)
 		if (m->out.len && m->pretty == pretty && m->fp.len == memo.fp.len &&
 		    memcmp(m->fp.ptr, memo.fp.ptr, memo.fp.len) == 0) {
 			arc_buf_add(b, m->out.ptr, m->out.len);
+			if (b->over) {
+				arc_buf_truncate(b, start);
+				return arc_error_code(ARC_E_RANGE, "toYaml: output too large");
+			}
 			return 0;
 		}
 	}

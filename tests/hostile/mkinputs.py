@@ -131,6 +131,8 @@ def main():
     write("deep-map.yaml", b"".join(b" " * i + b"k:\n" for i in range(3000)) + b" " * 3000 + b"v\n")
     write("huge-scalar.yaml", b"x: \"" + b"a" * (70 << 20) + b"\"\n")
     write("big-scalar.yaml", b"x: " + b"a" * (8 << 20) + b"\n")
+    # 60 MB holding 30 million values (~3 GB once read): over the decoder's value limit
+    write("many-values.yaml", b"x: [" + b"1," * 30000000 + b"1]\n")
     write("invalid-utf8.yaml", b"name: \"caf\xc3\x28 \xff\xfe\"\nother: 1\n")
     write("duplicate-keys.yaml", b"image:\n  tag: v1\n  tag: v2\n")
     write("tabs.yaml", b"a:\n\tb: 1\n")

@@ -314,8 +314,10 @@ static void check_case(const char *id, const char *chart, const char *argstr, co
 			free(want);
 		}
 	}
-	qsort(hw.v, hw.n, sizeof(char *), cmp_str);
-	qsort(mw.v, mw.n, sizeof(char *), cmp_str);
+	if (hw.n > 1) /* qsort(NULL, 0, …) is undefined */
+		qsort(hw.v, hw.n, sizeof(char *), cmp_str);
+	if (mw.n > 1)
+		qsort(mw.v, mw.n, sizeof(char *), cmp_str);
 	same = hw.n == mw.n;
 	for (i = 0; same && i < hw.n; i++)
 		same = !strcmp(hw.v[i], mw.v[i]);
