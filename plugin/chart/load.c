@@ -6,9 +6,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "../gotmpl/semver.h"
 #include "../value/codec.h"
@@ -122,28 +124,54 @@ void arc_ignore_free(struct arc_ignore *ig)
 
 /* ---- classification of a chart's files ---- */
 
+/* Files read so far.  Their bytes are the list's own (own: taken from the
+ * reader, freed with the list unless a chart took them) or borrowed from where
+ * they lie (an archive held in memory, a parent list). */
 struct filelist {
 	struct arc_chart_file *f;
 	size_t n, cap;
 	size_t total;
+	int own;
 };
 
-static void fl_add(struct filelist *l, const char *path, const char *data, size_t len)
+static void fl_put(struct filelist *l, const char *path, char *data, size_t len)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
 		l->f = xrealloc(l->f, l->cap * sizeof(*l->f));
 	}
-	/* a UTF-8 BOM is dropped, as Helm does */
-	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
-		data += 3;
-		len -= 3;
-	}
 	l->f[l->n].path = xstrdup(path);
-	l->f[l->n].data = xstrndup(data, len);
+	l->f[l->n].data = data;
 	l->f[l->n].len = len;
 	l->n++;
 	l->total += len;
+}
+
+/* a UTF-8 BOM is dropped, as Helm does */
+static int has_bom(const char *data, size_t len)
+{
+	return len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3);
+}
+
+/* the bytes where they are (they outlive the list, which owns none) */
+static void fl_add_ref(struct filelist *l, const char *path, const char *data, size_t len)
+{
+	if (has_bom(data, len)) {
+		data += 3;
+		len -= 3;
+	}
+	fl_put(l, path, (char *)data, len);
+}
+
+/* a malloc'd, NUL-terminated buffer the list takes (the list owns all its bytes) */
+static void fl_add_take(struct filelist *l, const char *path, char *data, size_t len)
+{
+	if (has_bom(data, len)) {
+		memmove(data, data + 3, len - 3 + 1);
+		len -= 3;
+	}
+	l->own = 1;
+	fl_put(l, path, data, len);
 }
 
 static void fl_release(struct filelist *l)
@@ -151,7 +179,8 @@ static void fl_release(struct filelist *l)
 	size_t i;
 	for (i = 0; i < l->n; i++) {
 		free(l->f[i].path);
-		free(l->f[i].data);
+		if (l->own)
+			free(l->f[i].data);
 	}
 	free(l->f);
 	memset(l, 0, sizeof(*l));
@@ -162,7 +191,8 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(((const struct arc_chart_file *)a)->path, ((const struct arc_chart_file *)b)->path);
 }
 
-static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth);
+static int load_files_depth(struct arc_chart **out, struct arc_chart_file *files, size_t n, int depth,
+			    struct arc_chart_store *store, int take);
 
 /* Metadata.Validate's part for dependencies: no null entries, aliases made of
  * [a-zA-Z0-9_-], no two dependencies with the same name or alias */
@@ -253,7 +283,12 @@ static int check_metadata(arc_value *md, const char *where)
 	return check_dependencies(md, where);
 }
 
-static int load_files_depth(struct arc_chart **out, const struct arc_chart_file *files, size_t n, int depth)
+/* Where the chart's files get their bytes: `store`, what they lie in when they
+ * are an archive's (the chart points into it); else with `take` the malloc'd,
+ * NUL-terminated buffers of `files`, which the chart takes (their data becomes
+ * NULL there); else copies. */
+static int load_files_depth(struct arc_chart **out, struct arc_chart_file *files, size_t n, int depth,
+			    struct arc_chart_store *store, int take)
 {
 	struct arc_chart *c;
 	struct filelist sub = { 0 };
@@ -319,15 +354,24 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 	c = arc_chart_new();
 	arc_chart_set_metadata(c, md);
 	arc_chart_set_values(c, vals ? vals : arc_v_map());
+	if (store)
+		arc_chart_use_store(c, store);
 	for (i = 0; i < n; i++) {
 		const struct arc_chart_file *f = &files[i];
 		if (!strcmp(f->path, "Chart.yaml"))
 			continue;
 		if (!strncmp(f->path, "charts/", 7) && !(strlen(f->path) > 5 && !strcmp(f->path + strlen(f->path) - 5, ".prov"))) {
-			fl_add(&sub, f->path + 7, f->data, f->len);
+			fl_add_ref(&sub, f->path + 7, f->data, f->len);
 			continue;
 		}
-		arc_chart_add_file(c, f->path, f->data, f->len);
+		if (store) {
+			arc_chart_add_file_shared(c, f->path, f->data, f->len);
+		} else if (take) {
+			arc_chart_add_file_take(c, f->path, f->data, f->len);
+			files[i].data = NULL;
+		} else {
+			arc_chart_add_file(c, f->path, f->data, f->len);
+		}
 	}
 	/* subcharts: group by first path element, in name order */
 	if (sub.n)
@@ -352,8 +396,8 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 			struct filelist inner = { 0 };
 			size_t k;
 			for (k = i; k < j; k++)
-				fl_add(&inner, sub.f[k].path + nl + 1, sub.f[k].data, sub.f[k].len);
-			rc = load_files_depth(&sc, inner.f, inner.n, depth + 1);
+				fl_add_ref(&inner, sub.f[k].path + nl + 1, sub.f[k].data, sub.f[k].len);
+			rc = load_files_depth(&sc, inner.f, inner.n, depth + 1, store, 0);
 			fl_release(&inner);
 		}
 		if (rc) {
@@ -375,12 +419,195 @@ static int load_files_depth(struct arc_chart **out, const struct arc_chart_file 
 
 int arc_chart_load_files(struct arc_chart **out, const struct arc_chart_file *files, size_t n)
 {
-	return load_files_depth(out, files, n, 0);
+	/* copies only: the files stay the caller's */
+	return load_files_depth(out, (struct arc_chart_file *)files, n, 0, NULL, 0);
 }
 
 /* ---- archives ---- */
 
+/*
+ * Two readers.  The plain one takes the archives charts usually are — one
+ * gzip member holding a ustar/GNU tar of directories and regular files with
+ * short, clean paths — and inflates the whole tar into one block that the
+ * chart's files then point into (no copies, no per-file buffers).  Anything
+ * else (links, pax or long-name headers, odd paths, sizes over the limits,
+ * damaged data) goes to libarchive, which reads or refuses it with the
+ * errors below; so does an archive the plain reader is unsure of.
+ */
+
+static size_t tar_octal(const unsigned char *p, size_t n, int *ok)
+{
+	size_t v = 0, i = 0;
+	while (i < n && p[i] == ' ')
+		i++;
+	for (; i < n && p[i] >= '0' && p[i] <= '7'; i++) {
+		if (v > (SIZE_MAX >> 3))
+			*ok = 0;
+		v = (v << 3) | (size_t)(p[i] - '0');
+	}
+	/* the rest: NULs or spaces */
+	for (; i < n; i++)
+		if (p[i] != '\0' && p[i] != ' ')
+			*ok = 0;
+	return v;
+}
+
+/* a member path the plain reader takes: "<dir>/<clean relative path>", no
+ * backslashes, no empty, "." or ".." segments; *rel gets the part after <dir>/ */
+static int tar_path_ok(const char *p, const char **rel)
+{
+	const char *slash = strchr(p, '/'), *seg;
+	if (!slash || slash == p || strchr(p, '\\') || (p[0] && p[1] == ':'))
+		return 0;
+	for (seg = slash + 1;;) {
+		const char *e = strchr(seg, '/');
+		size_t n = e ? (size_t)(e - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (!e)
+			break;
+		seg = e + 1;
+	}
+	*rel = slash + 1;
+	return 1;
+}
+
+/* 1: every member read into fl (pointing into buf); 0: left to libarchive */
+static int tar_plain(struct filelist *fl, const char *buf, size_t len)
+{
+	size_t off = 0, i;
+	while (off + 512 <= len) {
+		const unsigned char *h = (const unsigned char *)buf + off;
+		char name[256 + 2];
+		const char *rel;
+		size_t sum = 0, size, nl, pl;
+		int ok = 1, gnu;
+		for (i = 0; i < 512 && !h[i]; i++)
+			;
+		if (i == 512) { /* the end: zero blocks to the end of the data */
+			for (i = off; i < len; i++)
+				if (buf[i])
+					return 0;
+			return fl->n > 0;
+		}
+		for (i = 0; i < 512; i++)
+			sum += i >= 148 && i < 156 ? ' ' : h[i];
+		if (tar_octal(h + 148, 8, &ok) != sum || !ok)
+			return 0;
+		gnu = !memcmp(h + 257, "ustar  \0", 8);
+		if (!gnu && memcmp(h + 257, "ustar\0" "00", 8))
+			return 0;
+		size = tar_octal(h + 124, 12, &ok);
+		if (!ok || size > ARC_CHART_MAX_FILE || size > len - off - 512)
+			return 0;
+		nl = strnlen((const char *)h, 100);
+		pl = strnlen((const char *)h + 345, 155);
+		if (gnu) {
+			for (i = 345; i < 500; i++)
+				if (h[i])
+					return 0;
+			pl = 0;
+		}
+		if (pl) {
+			memcpy(name, h + 345, pl);
+			name[pl] = '/';
+			memcpy(name + pl + 1, h, nl);
+			name[pl + 1 + nl] = '\0';
+		} else {
+			memcpy(name, h, nl);
+			name[nl] = '\0';
+		}
+		if (h[156] == '5') {
+			/* a directory */
+		} else if (h[156] == '0' || h[156] == '\0') {
+			if (!tar_path_ok(name, &rel) || fl->total + size > ARC_CHART_MAX_SIZE)
+				return 0;
+			fl_add_ref(fl, rel, buf + off + 512, size);
+		} else {
+			return 0;
+		}
+		off += 512 + (size + 511) / 512 * 512;
+	}
+	return 0;
+}
+
+/* The one gzip member of data, inflated into a malloc'd block (NUL after
+ * the *outlen bytes); 0 when that is not what data is, or it is too big. */
+static int gunzip_all(const void *data, size_t len, char **out, size_t *outlen)
+{
+	const unsigned char *d = data;
+	z_stream z;
+	size_t isize, cap;
+	char *buf;
+	int r;
+	if (len < 18)
+		return 0;
+	isize = (size_t)d[len - 4] | (size_t)d[len - 3] << 8 | (size_t)d[len - 2] << 16 | (size_t)d[len - 1] << 24;
+	if (isize > (size_t)ARC_CHART_MAX_SIZE * 2)
+		return 0;
+	cap = isize + 1;
+	buf = xmalloc(cap);
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(buf);
+		return 0;
+	}
+	z.next_in = (unsigned char *)d;
+	z.avail_in = (uInt)len;
+	z.next_out = (unsigned char *)buf;
+	z.avail_out = (uInt)cap;
+	r = inflate(&z, Z_FINISH);
+	/* the whole input in one member, and exactly the size its trailer gives */
+	if (r != Z_STREAM_END || z.avail_in != 0 || z.total_out != isize || (uLong)len != z.total_in) {
+		inflateEnd(&z);
+		free(buf);
+		return 0;
+	}
+	inflateEnd(&z);
+	buf[isize] = '\0';
+	*out = buf;
+	*outlen = isize;
+	return 1;
+}
+
+static int load_archive_libarchive(struct arc_chart **out, const char *name, const void *data, size_t len);
+
+/* gz: data is gzip'd (else a plain tar) */
+static int load_archive(struct arc_chart **out, const char *name, const void *data, size_t len, int gz)
+{
+	struct filelist fl = { 0 };
+	struct arc_chart_store *st = NULL;
+	const char *p = data;
+	char *buf = NULL;
+	size_t n = len;
+	int rc;
+	if (len > UINT32_MAX || (gz && !gunzip_all(data, len, &buf, &n)))
+		return load_archive_libarchive(out, name, data, len);
+	if (buf)
+		p = buf;
+	/* the store holds the bytes and, for an inflated tar, its final NUL */
+	st = arc_chart_store_new(buf, p, buf ? n + 1 : n);
+	if (!tar_plain(&fl, p, n)) {
+		fl_release(&fl);
+		arc_chart_store_unref(st);
+		return load_archive_libarchive(out, name, data, len);
+	}
+	rc = load_files_depth(out, fl.f, fl.n, 0, st, 0);
+	if (rc)
+		arc_error_prefix("%s", name);
+	fl_release(&fl);
+	arc_chart_store_unref(st);
+	return rc;
+}
+
 int arc_chart_load_archive(struct arc_chart **out, const char *name, const void *data, size_t len)
+{
+	if (len < 3 || memcmp(data, "\x1f\x8b\x08", 3) != 0)
+		return arc_error_code(ARC_E_PARSE, "file '%s' does not appear to be a gzipped archive", name);
+	return load_archive(out, name, data, len, 1);
+}
+
+static int load_archive_libarchive(struct arc_chart **out, const char *name, const void *data, size_t len)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -390,10 +617,6 @@ int arc_chart_load_archive(struct arc_chart **out, const char *name, const void 
 
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);
-	if (len < 3 || memcmp(data, "\x1f\x8b\x08", 3) != 0) {
-		rc = arc_error_code(ARC_E_PARSE, "file '%s' does not appear to be a gzipped archive", name);
-		goto out;
-	}
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
 		rc = arc_error_code(ARC_E_PARSE, "%s: %s", name, archive_error_string(a));
 		goto out;
@@ -403,7 +626,7 @@ int arc_chart_load_archive(struct arc_chart **out, const char *name, const void 
 		mode_t type = archive_entry_filetype(e);
 		la_int64_t size = archive_entry_size(e);
 		char *rel, *q;
-		size_t got = 0;
+		size_t got = 0, want;
 		la_ssize_t nr;
 
 		if (!p)
@@ -476,11 +699,18 @@ int arc_chart_load_archive(struct arc_chart **out, const char *name, const void 
 			free(rel);
 			goto out;
 		}
-		buf = xrealloc(buf, ARC_CHART_MAX_FILE + 1);
-		while ((nr = archive_read_data(a, buf + got, ARC_CHART_MAX_FILE + 1 - got)) > 0) {
+		/* the size the header gives, and a byte more to catch a longer member */
+		want = size > 0 ? (size_t)size : 0;
+		buf = xmalloc(want + 2);
+		while ((nr = archive_read_data(a, buf + got, want + 1 - got)) > 0) {
 			got += (size_t)nr;
-			if (got > ARC_CHART_MAX_FILE)
+			if (got > want) {
+				buf = xrealloc(buf, ARC_CHART_MAX_FILE + 2);
+				while (got <= ARC_CHART_MAX_FILE &&
+				       (nr = archive_read_data(a, buf + got, ARC_CHART_MAX_FILE + 1 - got)) > 0)
+					got += (size_t)nr;
 				break;
+			}
 		}
 		if (nr < 0) {
 			rc = arc_error_code(ARC_E_PARSE, "%s: reading %s: %s", name, p, archive_error_string(a));
@@ -499,7 +729,9 @@ int arc_chart_load_archive(struct arc_chart **out, const char *name, const void 
 			free(rel);
 			goto out;
 		}
-		fl_add(&fl, rel, buf, got);
+		buf[got] = '\0';
+		fl_add_take(&fl, rel, buf, got);
+		buf = NULL;
 		free(rel);
 	}
 	if (r != ARCHIVE_EOF) {
@@ -510,7 +742,7 @@ int arc_chart_load_archive(struct arc_chart **out, const char *name, const void 
 		rc = arc_error_code(ARC_E_PARSE, "%s: no files in chart archive", name);
 		goto out;
 	}
-	rc = arc_chart_load_files(out, fl.f, fl.n);
+	rc = load_files_depth(out, fl.f, fl.n, 0, NULL, 1);
 	if (rc)
 		arc_error_prefix("%s", name);
 out:
@@ -565,12 +797,14 @@ static int walk(const char *root, const char *rel, const struct arc_ignore *ig, 
 				rc = arc_error_code(ARC_E_RANGE, "chart file %s is larger than the maximum file size %u",
 						    full, ARC_CHART_MAX_FILE);
 			} else if ((rc = arc_read_file(full, ARC_CHART_MAX_FILE, &data, &len)) == 0) {
-				if (fl->total + len > ARC_CHART_MAX_SIZE)
+				if (fl->total + len > ARC_CHART_MAX_SIZE) {
 					rc = arc_error_code(ARC_E_RANGE, "chart %s is larger than the maximum size %u",
 							    root, ARC_CHART_MAX_SIZE);
-				else
-					fl_add(fl, r, data, len);
-				free(data);
+					free(data);
+				} else {
+					/* read into a doubling buffer: give the slack back */
+					fl_add_take(fl, r, xrealloc(data, len + 1), len);
+				}
 			}
 		}
 		free(r);
@@ -607,7 +841,7 @@ int arc_chart_load_dir(struct arc_chart **out, const char *dir)
 		if (fl.n)
 			qsort(fl.f, fl.n, sizeof(*fl.f), cmp_file);
 		/* helm names no directory in these errors */
-		rc = arc_chart_load_files(out, fl.f, fl.n);
+		rc = load_files_depth(out, fl.f, fl.n, 0, NULL, 1);
 	}
 	fl_release(&fl);
 	return rc;
@@ -638,7 +872,10 @@ int arc_chart_load_path(struct arc_chart **out, const char *path)
 	return rc;
 }
 
+/* The build embeds the chart as a plain tar (its files are then read where
+ * they lie, in the binary) or gzip'd */
 int arc_chart_load_bundled(struct arc_chart **out)
 {
-	return arc_chart_load_archive(out, "bundled chart", arc_bundled_chart, arc_bundled_chart_len);
+	int gz = arc_bundled_chart_len >= 3 && memcmp(arc_bundled_chart, "\x1f\x8b\x08", 3) == 0;
+	return load_archive(out, "bundled chart", arc_bundled_chart, arc_bundled_chart_len, gz);
 }

@@ -1,8 +1,11 @@
 /*
  * load.h - loading charts: from a directory (honouring .helmignore), from a
- * .tgz held in memory (libarchive; nothing is written to disk), and from a
- * list of in-memory files.  Subcharts under charts/ (directories or .tgz)
- * become dependencies.
+ * .tgz held in memory (nothing is written to disk), and from a list of
+ * in-memory files.  Subcharts under charts/ (directories or .tgz) become
+ * dependencies.  An ordinary archive (one gzip member, a ustar tar of plain
+ * files and directories) is inflated into one block that the chart's files
+ * point into; anything else is read, or refused, by libarchive.  The bundled
+ * chart is embedded as a plain tar (or a .tgz) and read where it lies.
  *
  * Safety (archives): absolute paths, `..`, links and special files are refused;
  * the decompressed chart is limited to 100 MiB and each file to 5 MiB.
@@ -20,7 +23,7 @@
 #define ARC_CHART_MAX_FILE (5u << 20)
 
 int arc_chart_load_path(struct arc_chart **out, const char *path);
-/* the chart compiled into the binary (chart/ packed at build time) */
+/* the chart compiled into the binary (chart/ packed at build time, as a plain tar or gzip'd) */
 int arc_chart_load_bundled(struct arc_chart **out);
 extern const unsigned char arc_bundled_chart[];
 extern const size_t arc_bundled_chart_len;

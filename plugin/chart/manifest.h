@@ -8,7 +8,8 @@
  *      TrimSpace'd and empty ones dropped (comment-only pieces stay: kind "");
  *   2. each piece's head (apiVersion, kind, metadata.name, metadata.annotations)
  *      is decoded as sigs.k8s.io/yaml into helm's SimpleHead would, with the same
- *      error texts ("YAML parse error on <file>: …");
+ *      error texts ("YAML parse error on <file>: …"); plain block YAML is checked
+ *      and read by a line scanner, anything else by the full YAML decoder;
  *   3. pieces annotated `helm.sh/hook` are hooks (unknown hook names: the piece
  *      is skipped with an INFO log line), the rest manifests; both lists are
  *      stable-sorted by kind in InstallOrder, unknown kinds last alphabetically;
@@ -16,9 +17,14 @@
  *      crds/ files (with include_crds), manifests, hooks, --show-only filtering
  *      on the assembled text, --output-dir writing.
  *
- * OWNERSHIP: struct arc_manifests owns its strings (arc_manifests_release).
- * The render result and chart are borrowed.  Errors: negative ARC_E_* with
- * helm's text in arc_error_last().
+ * OWNERSHIP: struct arc_manifests owns its strings (arc_manifests_release)
+ * except the documents: each manifest's `content` points into the render
+ * result's text, which must outlive the manifests.  To end each document with a
+ * NUL, arc_manifests_sort writes one over the white space that follows it in
+ * the render result, and arc_manifests_release (or a failing sort) puts the
+ * byte back; until then a rendered file read as a C string stops at its first
+ * document.  The chart is borrowed.  Errors: negative ARC_E_* with helm's text
+ * in arc_error_last().
  */
 #ifndef ARC_CHART_MANIFEST_H
 #define ARC_CHART_MANIFEST_H
@@ -41,11 +47,12 @@ enum {
 
 struct arc_manifest {
 	char *path;    /* the template: "<chart>/templates/x.yaml" */
-	char *content; /* the document, trimmed */
+	char *content; /* the document, trimmed and NUL-terminated; borrowed from the render result */
 	size_t len;
 	char *api_version, *kind, *name; /* "" when absent */
 	unsigned events;                 /* hooks only: ARC_HOOK_* bits */
 	int weight;                      /* hooks only: helm.sh/hook-weight */
+	char *nul_at, nul_was;           /* private: the render result's byte under content's NUL */
 };
 
 struct arc_manifests {
@@ -69,7 +76,8 @@ size_t arc_manifest_split(const char *s, size_t n, struct arc_span **out);
 int arc_manifest_kind_order(const char *kind);
 
 /* SortManifests over a render result (NOTES.txt files and partials are left
- * out).  Log lines (skipped unknown hooks) go to w, which may be NULL. */
+ * out).  Log lines (skipped unknown hooks) go to w, which may be NULL.  The
+ * manifests borrow r's text (see OWNERSHIP above): release them before r. */
 int arc_manifests_sort(struct arc_manifests *out, const struct arc_render_result *r, struct arc_warnings *w);
 void arc_manifests_release(struct arc_manifests *m);
 
@@ -98,6 +106,14 @@ struct arc_output_opts {
  * chart", file write errors. */
 int arc_manifest_output(struct arc_buf *out, const struct arc_chart *c, const struct arc_manifests *m,
 			const struct arc_output_opts *o);
+
+/* The same output handed to `sink` piece by piece as it is produced, without
+ * assembling it (with --show-only it is assembled first, to select from).  The
+ * sink returns 0, or a negative ARC_E_* with a message set, which stops the
+ * output and is returned. */
+typedef int (*arc_manifest_sink)(void *ctx, const char *p, size_t n);
+int arc_manifest_emit(arc_manifest_sink sink, void *ctx, const struct arc_chart *c, const struct arc_manifests *m,
+		      const struct arc_output_opts *o);
 
 /* Go's path/filepath.Match ('/' separators): 1 on a match, 0 otherwise (a bad
  * pattern does not match). */

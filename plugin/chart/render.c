@@ -6,6 +6,7 @@
 #include "../value/codec.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,47 @@ struct arc_chart *arc_chart_new(void)
 	return xcalloc(1, sizeof(struct arc_chart));
 }
 
+/* ---- stores: archive bytes that a chart tree's files point into ---- */
+
+struct arc_chart_store {
+	size_t refs;
+	char *owned; /* NULL: static bytes */
+	const char *p;
+	size_t len;
+};
+
+struct arc_chart_store *arc_chart_store_new(char *take, const char *p, size_t len)
+{
+	struct arc_chart_store *s = xcalloc(1, sizeof(*s));
+	s->refs = 1;
+	s->owned = take;
+	s->p = p;
+	s->len = len;
+	return s;
+}
+
+void arc_chart_store_unref(struct arc_chart_store *s)
+{
+	if (!s || --s->refs)
+		return;
+	free(s->owned);
+	free(s);
+}
+
+void arc_chart_use_store(struct arc_chart *c, struct arc_chart_store *s)
+{
+	s->refs++;
+	arc_chart_store_unref(c->store);
+	c->store = s;
+}
+
+/* p[0..len] (the NUL included) lies in s */
+static int in_store(const struct arc_chart_store *s, const char *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p, b = s ? (uintptr_t)s->p : 0;
+	return s && a >= b && len < s->len && a - b < s->len - len;
+}
+
 void arc_chart_free(struct arc_chart *c)
 {
 	size_t i;
@@ -28,7 +70,8 @@ void arc_chart_free(struct arc_chart *c)
 		return;
 	for (i = 0; i < c->nfiles; i++) {
 		free(c->files[i].path);
-		free(c->files[i].data);
+		if (!in_store(c->store, c->files[i].data, c->files[i].len))
+			free(c->files[i].data);
 	}
 	free(c->files);
 	for (i = 0; i < c->ndeps; i++)
@@ -36,10 +79,11 @@ void arc_chart_free(struct arc_chart *c)
 	free(c->deps);
 	arc_v_unref(c->metadata);
 	arc_v_unref(c->values);
+	arc_chart_store_unref(c->store);
 	free(c);
 }
 
-void arc_chart_add_file(struct arc_chart *c, const char *path, const char *data, size_t len)
+static struct arc_chart_file *new_file(struct arc_chart *c, const char *path)
 {
 	struct arc_chart_file *f;
 	if (c->nfiles == c->capfiles) {
@@ -48,10 +92,35 @@ void arc_chart_add_file(struct arc_chart *c, const char *path, const char *data,
 	}
 	f = &c->files[c->nfiles++];
 	f->path = xstrdup(path);
+	return f;
+}
+
+void arc_chart_add_file(struct arc_chart *c, const char *path, const char *data, size_t len)
+{
+	struct arc_chart_file *f = new_file(c, path);
 	f->data = xmalloc(len + 1);
 	if (len)
 		memcpy(f->data, data, len);
 	f->data[len] = '\0';
+	f->len = len;
+}
+
+void arc_chart_add_file_take(struct arc_chart *c, const char *path, char *take, size_t len)
+{
+	struct arc_chart_file *f = new_file(c, path);
+	f->data = take;
+	f->len = len;
+}
+
+void arc_chart_add_file_shared(struct arc_chart *c, const char *path, const char *data, size_t len)
+{
+	struct arc_chart_file *f;
+	if (!in_store(c->store, data, len) || data[len] != '\0') {
+		arc_chart_add_file(c, path, data, len);
+		return;
+	}
+	f = new_file(c, path);
+	f->data = (char *)data; /* read-only: the store's */
 	f->len = len;
 }
 
@@ -113,11 +182,82 @@ static int str_arg(arc_value **args, int i, const char **out)
 
 /* ================= .Files (engine.files: map[string][]byte with methods) ================= */
 
+/*
+ * .Files is a map from path to bytes.  For a chart's own files it is built
+ * only when a template needs the map itself (range, len, index, Glob,
+ * AsConfig, AsSecrets, printing); Get, GetBytes, Lines and `.Files.name`
+ * read the chart's file directly.  So a chart that reads no files (or a few)
+ * copies none of them, and bytes still lying in an archive (README, crds/)
+ * are never touched.  arc_chart_render builds the map of any .Files object
+ * that outlives the render before it lets go of the chart.
+ */
+struct files_obj {
+	arc_value *map;                /* path → []byte; NULL until built */
+	const struct arc_chart *chart; /* the files until then; NULL once built or after the render */
+};
+
 static const struct arc_vclass files_class;
+
+static int is_special_file(const char *p);
 
 static arc_value *files_new(arc_value *take_map)
 {
-	return arc_v_object(&files_class, take_map);
+	struct files_obj *o = xcalloc(1, sizeof(*o));
+	o->map = take_map;
+	return arc_v_object(&files_class, o);
+}
+
+static arc_value *files_of_chart(const struct arc_chart *c)
+{
+	struct files_obj *o = xcalloc(1, sizeof(*o));
+	o->chart = c;
+	return arc_v_object(&files_class, o);
+}
+
+static arc_value *bytes_value(const char *p, size_t n)
+{
+	arc_value *v = arc_v_strn(p, n);
+	v->gotype = ARC_GO_BYTES;
+	return v;
+}
+
+/* the map (built now if need be) */
+static arc_value *files_map(struct files_obj *o)
+{
+	size_t i;
+	if (o->map)
+		return o->map;
+	o->map = arc_v_map();
+	for (i = 0; o->chart && i < o->chart->nfiles; i++) {
+		const struct arc_chart_file *f = &o->chart->files[i];
+		if (!is_special_file(f->path))
+			arc_v_map_set(o->map, f->path, bytes_value(f->data, f->len));
+	}
+	o->chart = NULL;
+	return o->map;
+}
+
+/* the bytes of `path` without building the map: 1 when there is such a file */
+static int files_find(struct files_obj *o, const char *path, const char **p, size_t *n)
+{
+	size_t i;
+	if (o->map || !o->chart) {
+		arc_value *v = arc_v_map_get(files_map(o), path);
+		if (!v)
+			return 0;
+		*p = arc_v_strptr(v);
+		*n = arc_v_strlen(v);
+		return 1;
+	}
+	for (i = o->chart->nfiles; i-- > 0;) { /* the last of equal paths, as the map keeps */
+		const struct arc_chart_file *f = &o->chart->files[i];
+		if (strcmp(f->path, path) == 0 && !is_special_file(f->path)) {
+			*p = f->data;
+			*n = f->len;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* gobwas/glob with '/' as separator: * ? [..] [!..] {a,b} ** and \ escapes */
@@ -369,18 +509,16 @@ static int files_as(arc_value *m, int secrets, arc_value **out)
 	return 0;
 }
 
-static int files_lines(arc_value *m, const char *path, arc_value **out)
+static int files_lines(struct files_obj *o, const char *path, arc_value **out)
 {
-	arc_value *v = arc_v_map_get(m, path), *l = arc_v_list();
+	arc_value *l = arc_v_list();
 	const char *s, *e, *nl;
 	size_t n;
 	l->gotype = ARC_GO_STRINGS;
-	if (!v) {
+	if (!files_find(o, path, &s, &n)) {
 		*out = l;
 		return 0;
 	}
-	s = arc_v_strptr(v);
-	n = arc_v_strlen(v);
 	if (n == 0) {
 		arc_v_unref(l);
 		return arc_error_code(ARC_E_CALL, "runtime error: index out of range [-1]");
@@ -401,15 +539,28 @@ static int files_lines(arc_value *m, const char *path, arc_value **out)
 	return 0;
 }
 
+/* []byte of a file: the map's value when the map is built, else a copy of the chart's bytes */
+static arc_value *files_bytes(struct files_obj *o, const char *path)
+{
+	const char *p;
+	size_t n;
+	if (o->map) {
+		arc_value *v = arc_v_map_get(o->map, path);
+		return v ? arc_v_ref(v) : bytes_value("", 0);
+	}
+	return files_find(o, path, &p, &n) ? bytes_value(p, n) : bytes_value("", 0);
+}
+
 static int files_lookup(arc_value *self, const char *name, int is_call, arc_value **args, int nargs,
 			arc_value **out)
 {
-	arc_value *m = self->u.o.data;
-	const char *a;
+	struct files_obj *o = self->u.o.data;
+	const char *a, *p;
+	size_t n;
 	int r;
 	(void)is_call;
 	if (name[0] == '\0') { /* the underlying map, for range/len/index (template.h) */
-		*out = arc_v_ref(m);
+		*out = arc_v_ref(files_map(o));
 		return 0;
 	}
 	if (strcmp(name, "Get") == 0 || strcmp(name, "GetBytes") == 0 || strcmp(name, "Glob") == 0 ||
@@ -417,48 +568,38 @@ static int files_lookup(arc_value *self, const char *name, int is_call, arc_valu
 		if ((r = want_args(name, nargs, 1)) || (r = str_arg(args, 0, &a)))
 			return r;
 		if (name[0] == 'G' && name[1] == 'e') {
-			arc_value *v = arc_v_map_get(m, a);
-			if (name[3] == 'B') {
-				*out = v ? arc_v_ref(v) : arc_v_strn("", 0);
-				if (!v)
-					(*out)->gotype = ARC_GO_BYTES;
-			} else {
-				*out = v ? arc_v_strn(arc_v_strptr(v), arc_v_strlen(v)) : arc_v_str("");
-			}
+			if (name[3] == 'B')
+				*out = files_bytes(o, a);
+			else
+				*out = files_find(o, a, &p, &n) ? arc_v_strn(p, n) : arc_v_str("");
 			return 0;
 		}
 		if (name[1] == 'l')
-			return files_glob(m, a, out);
-		return files_lines(m, a, out);
+			return files_glob(files_map(o), a, out);
+		return files_lines(o, a, out);
 	}
 	if (strcmp(name, "AsConfig") == 0 || strcmp(name, "AsSecrets") == 0) {
 		if ((r = want_args(name, nargs, 0)))
 			return r;
-		return files_as(m, name[2] == 'S', out);
+		return files_as(files_map(o), name[2] == 'S', out);
 	}
 	/* a map type: any other name is a key (missing → nil []byte) */
 	if (nargs > 0)
 		return arc_error_code(ARC_E_EXEC, "%s is not a method but has arguments", name);
-	{
-		arc_value *v = arc_v_map_get(m, name);
-		if (v) {
-			*out = arc_v_ref(v);
-		} else {
-			*out = arc_v_strn("", 0);
-			(*out)->gotype = ARC_GO_BYTES;
-		}
-	}
+	*out = files_bytes(o, name);
 	return 0;
 }
 
 static void files_format(arc_value *self, struct arc_buf *b)
 {
-	arc_fmt_v(b, self->u.o.data);
+	arc_fmt_v(b, files_map(self->u.o.data));
 }
 
 static void files_free(void *data)
 {
-	arc_v_unref(data);
+	struct files_obj *o = data;
+	arc_v_unref(o->map);
+	free(o);
 }
 
 static const struct arc_vclass files_class = { "engine.files", files_lookup, files_format, files_free };
@@ -992,20 +1133,6 @@ static arc_value *make_release(const struct arc_release_info *r)
 	return m;
 }
 
-static arc_value *make_files(const struct arc_chart *c)
-{
-	arc_value *m = arc_v_map();
-	size_t i;
-	for (i = 0; i < c->nfiles; i++) {
-		arc_value *v;
-		if (is_special_file(c->files[i].path))
-			continue;
-		v = arc_v_strn(c->files[i].data, c->files[i].len);
-		v->gotype = ARC_GO_BYTES;
-		arc_v_map_set(m, c->files[i].path, v);
-	}
-	return files_new(m);
-}
 
 void arc_render_result_release(struct arc_render_result *r)
 {
@@ -1067,6 +1194,8 @@ struct tlist {
 	size_t n, cap;
 	char **bases;
 	size_t nbases;
+	arc_value **files; /* every chart's .Files (borrowed: the contexts hold them) */
+	size_t nfiles;
 };
 
 #define MAX_CHART_DEPTH 64
@@ -1076,14 +1205,17 @@ struct tlist {
 static arc_value *chart_context(const struct arc_chart *c, arc_value *values, arc_value *release,
 				arc_value *caps, struct tlist *tl, int depth)
 {
-	arc_value *ctx = arc_v_map(), *subs = arc_v_map();
+	arc_value *ctx = arc_v_map(), *subs = arc_v_map(), *files;
 	char *full = arc_chart_full_path(c), *base;
 	int library = arc_chart_is_library(c);
 	size_t i;
 
 	ctx->gotype = ARC_GO_VALUES;
 	arc_v_map_set(ctx, "Chart", make_chart_map(c));
-	arc_v_map_set(ctx, "Files", make_files(c));
+	files = files_of_chart(c);
+	tl->files = xrealloc(tl->files, (tl->nfiles + 1) * sizeof(*tl->files));
+	tl->files[tl->nfiles++] = files;
+	arc_v_map_set(ctx, "Files", files);
 	arc_v_map_set(ctx, "Release", arc_v_ref(release));
 	arc_v_map_set(ctx, "Capabilities", arc_v_ref(caps));
 	arc_v_map_set(ctx, "Values", arc_v_ref(values));
@@ -1133,7 +1265,7 @@ static arc_value *chart_context(const struct arc_chart *c, arc_value *values, ar
 int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 		     const struct arc_render_opts *opt)
 {
-	struct tlist tl = { NULL, 0, 0, NULL, 0 };
+	struct tlist tl = { NULL, 0, 0, NULL, 0, NULL, 0 };
 	struct tname *names;
 	size_t nn, i;
 	struct arc_tpl_options topt;
@@ -1199,6 +1331,11 @@ int arc_chart_render(struct arc_render_result *out, const struct arc_chart *c,
 		strip_no_value(&b);
 		out->files[out->n].name = xstrdup(names[i].name);
 		out->files[out->n].len = b.len;
+		/* the buffer grew by doubling: give the slack back, the results stay until the output is done */
+		if (b.cap > b.len + 1 + 64) {
+			b.ptr = xrealloc(b.ptr, b.len + 1);
+			b.cap = b.len + 1;
+		}
 		out->files[out->n].data = arc_buf_detach(&b, NULL);
 		out->n++;
 	}
@@ -1207,6 +1344,15 @@ done:
 		arc_render_result_release(out);
 	if (set)
 		arc_tpl_set_free(set);
+	/* a .Files a template kept somewhere (in .Values, say) gets its map while
+	 * the chart is still there; the others forget the chart */
+	for (i = 0; i < tl.nfiles; i++) {
+		struct files_obj *fo = tl.files[i]->u.o.data;
+		if (tl.files[i]->refcnt > 1)
+			files_map(fo);
+		fo->chart = NULL;
+	}
+	free(tl.files);
 	/* break the only cycle we made: each context's .Template is a fresh map,
 	 * but contexts are reachable from the root's .Subcharts; dropping the root
 	 * frees them all */

@@ -325,7 +325,12 @@ static int parse_quantity(const char *s, double *out)
 		ex = strtol(p + 1, &end, 10);
 		if (*end || ex > 300 || ex < -300)
 			return -1;
-		*out = v * pow(10.0, (double)ex);
+		{
+			/* 10^ex correctly rounded, as pow gives it, without libm */
+			char p10[16];
+			snprintf(p10, sizeof(p10), "1e%ld", ex);
+			*out = v * strtod(p10, NULL);
+		}
 		return 0;
 	}
 	for (i = 0; i < ARC_ARRAY_LEN(sufs); i++)

@@ -348,7 +348,9 @@ static int fn_chunk(struct arc_tpl_call *c, arc_value **out)
 		arc_value *part;
 		clen = size;
 		if (i == cs - 1) {
-			clen = go_float_to_int(floor(fmod((double)n, (double)size)));
+			/* math.Floor(math.Mod(float64(n), float64(size))): for 0 <= n < 2^53 and size != 0
+			 * (a size of 0 failed above) that is n % size */
+			clen = size ? n % size : 0;
 			if (clen == 0)
 				clen = size;
 		}

@@ -1122,14 +1122,18 @@ static int do_indent(struct arc_tpl_call *c, arc_value **out, int lead_nl)
 		arc_buf_release(&pad);
 		return too_large();
 	}
+	/* the exact size at once, then a line (and the pad after its newline) at a time */
+	arc_buf_grow(&b, (size_t)lead_nl + pad.len * lines + n);
 	arc_buf_add(&b, "", 0);
 	if (lead_nl)
 		arc_buf_putc(&b, '\n');
 	arc_buf_add(&b, pad.ptr, pad.len);
-	for (p = s, end = s + n; p < end; p++) {
-		arc_buf_putc(&b, *p);
-		if (*p == '\n')
+	for (p = s, end = s + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl + 1 : end;
+		arc_buf_add(&b, p, (size_t)(e - p));
+		if (nl)
 			arc_buf_add(&b, pad.ptr, pad.len);
+		p = e;
 	}
 	arc_buf_release(&pad);
 	*out = arc_v_str_buf(&b);

@@ -188,7 +188,9 @@ static int is_space(int32_t r)
 
 static int is_alnum(int32_t r)
 {
-	return r == '_' || tpl_is_letter(r) || tpl_is_digit(r);
+	if (r < 0x80)
+		return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
+	return tpl_is_letter(r) || tpl_is_digit(r);
 }
 
 /* ---- the lexer primitives ---- */
@@ -196,9 +198,17 @@ static int is_alnum(int32_t r)
 static int32_t next(struct lexer *l)
 {
 	int32_t r;
+	unsigned char c;
 	if (l->pos >= l->len) {
 		l->at_eof = 1;
 		return EOF_RUNE;
+	}
+	c = (unsigned char)l->input[l->pos];
+	if (c < 0x80) { /* ASCII: a byte is a rune */
+		l->pos++;
+		if (c == '\n')
+			l->line++;
+		return c;
 	}
 	l->pos += tpl_utf8_decode(l->input + l->pos, l->len - l->pos, &r);
 	if (r == '\n')
@@ -212,6 +222,11 @@ static void backup(struct lexer *l)
 	int32_t r;
 	if (l->at_eof || l->pos == 0)
 		return;
+	if ((unsigned char)l->input[l->pos - 1] < 0x80) { /* ASCII: one byte back */
+		if (l->input[--l->pos] == '\n')
+			l->line--;
+		return;
+	}
 	/* find the start of the last rune (at most 4 bytes back) */
 	i = l->pos - 1;
 	while (i > 0 && l->pos - i < 4 && ((unsigned char)l->input[i] & 0xC0) == 0x80)

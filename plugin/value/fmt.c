@@ -539,6 +539,14 @@ static int put_digits(struct fdigits *fd, uint64_t u)
 	return n;
 }
 
+/* floor(e * log10(2)) for |e| <= 1650 (78913 / 2^18 is log10(2) to 6 digits) */
+static int floor_log10_pow2(int e)
+{
+	if (e >= 0)
+		return (int)(((int64_t)e * 78913) >> 18);
+	return -(int)((((int64_t)-e * 78913) + (1 << 18) - 1) >> 18);
+}
+
 static int shortest_exact(struct fdigits *fd, double a)
 {
 	uint64_t bits, m;
@@ -563,7 +571,9 @@ static int shortest_exact(struct fdigits *fd, double a)
 		return 1;
 	}
 	mb = 64 - __builtin_clzll(m);
-	dp = (int)floor(log10(a)) + 1;
+	/* floor(log10(a)) + 1 from the binary exponent (2^(q+mb-1) <= a < 2^(q+mb)): exact or one
+	 * too low, which the loop below corrects as it does any estimate off by one */
+	dp = floor_log10_pow2(q + mb - 1) + 1;
 	for (n = 1; n <= 17; n++) {
 		int e = dp - n, s;
 		u128 num, den, Q, r, dist;
