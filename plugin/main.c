@@ -22,6 +22,7 @@ static const struct arc_command commands[] = {
 	{ "status", "Show the ARC release, controller, webhook, cert-manager, CRDs and runners", arc_cmd_status },
 	{ "runners", "Create, list, inspect, scale and delete self-hosted runners", arc_cmd_runners },
 	{ "workflow", "Print a GitHub Actions workflow that runs on a runner deployment", arc_cmd_workflow },
+	{ "doctor", "Check the cluster, cert-manager, ARC, GitHub credentials and runners, with fixes", arc_cmd_doctor },
 	{ "kube", "Low-level Kubernetes API calls (apply, get, list, delete, wait)", arc_cmd_kube },
 	{ "repo", "Add, list, remove and update chart repositories", arc_cmd_repo },
 	{ "template", "Render a chart locally (the bundled one by default), as helm template", arc_cmd_template },
@@ -48,7 +49,6 @@ ARC_WEAK_SPEC(arc_status_spec);
 ARC_WEAK_SPEC(arc_runners_spec);
 ARC_WEAK_SPEC(arc_workflow_spec);
 ARC_WEAK_SPEC(arc_doctor_spec);
-ARC_WEAK_SPEC(arc_demo_spec);
 
 static const struct {
 	const char *name;
@@ -65,7 +65,6 @@ static const struct {
 	{ "runners", &arc_runners_spec },
 	{ "workflow", &arc_workflow_spec },
 	{ "doctor", &arc_doctor_spec },
-	{ "demo", &arc_demo_spec },
 	{ "completion", &arc_completion_spec },
 };
 

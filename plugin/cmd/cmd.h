@@ -20,5 +20,6 @@ int arc_cmd_uninstall(int argc, char **argv);
 int arc_cmd_status(int argc, char **argv);
 int arc_cmd_runners(int argc, char **argv);
 int arc_cmd_workflow(int argc, char **argv);
+int arc_cmd_doctor(int argc, char **argv);
 
 #endif

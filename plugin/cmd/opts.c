@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../base/base.h"
+#include "kubeflags.h"
 
 const char *arc_prog(void)
 {
@@ -290,10 +291,36 @@ static void wrap(FILE *f, const char *text, int indent, int width)
 	fputc('\n', f);
 }
 
+/* one option line: "  -o, --output FORMAT" padded to column 34 (at least two spaces), then the
+ * help wrapped at 110 columns with "(default X)" */
+static void help_line(FILE *f, const struct arc_opt *o)
+{
+	char left[96];
+	int n;
+	if (o->short_name)
+		n = snprintf(left, sizeof(left), "  -%c, --%s%s%s", o->short_name, o->name, o->argname ? " " : "",
+			     o->argname ? o->argname : "");
+	else
+		n = snprintf(left, sizeof(left), "      --%s%s%s", o->name, o->argname ? " " : "",
+			     o->argname ? o->argname : "");
+	if (n <= 32)
+		fprintf(f, "%-34s", left);
+	else
+		fprintf(f, "%s\n%34s", left, "");
+	if (o->def && o->type != ARC_OPT_OPTSTR) {
+		char *h = xasprintf("%s (default %s)", o->help, o->def);
+		wrap(f, h, 34, 110);
+		free(h);
+	} else {
+		wrap(f, o->help, 34, 110);
+	}
+}
+
 void arc_opts_help(const struct arc_cmd_spec *spec, FILE *f)
 {
 	size_t t, i;
 	const char *prog = arc_prog();
+	int conn = 0;
 	fprintf(f, "%s\n\n", spec->summary);
 	if (spec->description) {
 		wrap(f, spec->description, 0, 100);
@@ -314,32 +341,26 @@ void arc_opts_help(const struct arc_cmd_spec *spec, FILE *f)
 			p += n + (nl ? 1 : 0);
 		}
 	}
+	/* the command's own flags, then kubectl's connection flags in a section of their own */
 	fprintf(f, "\nFlags:\n");
 	for (t = 0; spec->tables && spec->tables[t]; t++) {
-		for (i = 0; spec->tables[t][i].name; i++) {
-			const struct arc_opt *o = &spec->tables[t][i];
-			char left[96];
-			int n;
-			if (o->flags & ARC_OPT_HIDDEN)
-				continue;
-			if (o->short_name)
-				n = snprintf(left, sizeof(left), "  -%c, --%s%s%s", o->short_name, o->name,
-					     o->argname ? " " : "", o->argname ? o->argname : "");
-			else
-				n = snprintf(left, sizeof(left), "      --%s%s%s", o->name, o->argname ? " " : "",
-					     o->argname ? o->argname : "");
-			if (n < 34)
-				fprintf(f, "%-34s", left);
-			else
-				fprintf(f, "%s\n%34s", left, "");
-			if (o->def && o->type != ARC_OPT_OPTSTR) {
-				char *h = xasprintf("%s (default %s)", o->help, o->def);
-				wrap(f, h, 34, 110);
-				free(h);
-			} else {
-				wrap(f, o->help, 34, 110);
-			}
+		if (spec->tables[t] == arc_kube_opts) {
+			conn = 1;
+			continue;
 		}
+		for (i = 0; spec->tables[t][i].name; i++)
+			if (!(spec->tables[t][i].flags & ARC_OPT_HIDDEN))
+				help_line(f, &spec->tables[t][i]);
 	}
 	fprintf(f, "  -h, --help                      help for %s\n", spec->path);
+	if (conn) {
+		fprintf(f, "\nConnection flags:\n");
+		for (i = 0; arc_kube_opts[i].name; i++)
+			if (!(arc_kube_opts[i].flags & ARC_OPT_HIDDEN))
+				help_line(f, &arc_kube_opts[i]);
+		if (!strcmp(prog, "helm arc"))
+			fprintf(f, "\nHelm's own flags work too: helm --kube-context NAME -n NS --kubeconfig FILE --debug "
+				   "arc %s …\n",
+				spec->path);
+	}
 }

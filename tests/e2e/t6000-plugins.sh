@@ -230,10 +230,35 @@ test_expect_success 'the man page lists every command and renders without warnin
 
 # --- Helm plugin ---------------------------------------------------------------------------
 
+printf 'ghp_pluginE2eT0ken5d1c\n' >ghtoken && chmod 600 ghtoken
+# ARC's webhooks have no server behind them here (kwok pods): limit them to no namespace, so
+# that runner objects are admitted (a stand-in for a controller that answers)
+arc_hooks_off() { # RELEASE
+	for kind in mutating validating; do
+		name=$1-actions-runner-controller-$kind-webhook-configuration
+		n=$(kc get ${kind}webhookconfiguration "$name" -o jsonpath='{.webhooks[*].name}' | wc -w) || return 1
+		i=0 p= sep=
+		while [ $i -lt "$n" ]; do
+			p="$p$sep{\"op\":\"add\",\"path\":\"/webhooks/$i/namespaceSelector\",\"value\":{\"matchLabels\":{\"e2e\":\"never\"}}}"
+			sep=, i=$((i + 1))
+		done
+		kc patch ${kind}webhookconfiguration "$name" --type=json -p "[$p]" >/dev/null || return 1
+	done
+}
+
 mkdir -p plug/bin plug/scripts &&
 	cp "$TOP/plugin.yaml" "$TOP/plugin.complete" plug/ &&
 	cp "$TOP/scripts/helm-plugin-hook.sh" plug/scripts/ &&
 	cp "$ARC" plug/bin/kubectl-arc || die "cannot set up the plugin directory"
+
+# what an earlier, interrupted run may have left: ARC's webhooks would intercept runner objects
+for hv in 3 4; do
+	kc delete mutatingwebhookconfiguration h$hv-actions-runner-controller-mutating-webhook-configuration \
+		--ignore-not-found >/dev/null 2>&1
+	kc delete validatingwebhookconfiguration h$hv-actions-runner-controller-validating-webhook-configuration \
+		--ignore-not-found >/dev/null 2>&1
+	kc delete namespace e2e-helm$hv --ignore-not-found --wait=true --timeout=90s >/dev/null 2>&1
+done
 
 for hv in 3 4; do
 	if [ $hv = 3 ]; then HELM=$HELM3; else HELM=$HELM4; fi
@@ -317,6 +342,59 @@ for hv in 3 4; do
 		h$hv --kube-context good arc kube get v1 ConfigMap marker -o name >out 2>err &&
 		test_grep ! "GET " err
 	'
+
+	# the commands that manage ARC, with helm's own flags: -n, --kube-context (HELM_NAMESPACE,
+	# HELM_KUBECONTEXT); the release is helm's too (helm list sees it)
+	HNS=e2e-helm$hv
+	test_expect_success "helm v$hv: helm -n X --kube-context Y arc install; helm list sees the release" '
+		h$hv -n $HNS --kube-context good arc install h$hv --github-token-file "$TEST_DIR/ghtoken" \
+			--cert-manager-manifest "$E2E_DIR/data/cert-manager-standin.yaml" --timeout 2m >out 2>err ||
+			{ cat err; exit 1; }
+		test_grep "^NAME: h$hv\$" out && test_grep "^NAMESPACE: $HNS\$" out && test_grep "^STATUS: deployed\$" out &&
+		test_grep "Secret $HNS/controller-manager" err &&
+		h$hv -n $HNS --kube-context good list -q >list && test_equal "h$hv" "$(cat list)" &&
+		h$hv -n $HNS --kube-context good status h$hv >hstatus && test_grep "^STATUS: deployed" hstatus &&
+		kc -n $HNS get deployment h$hv-actions-runner-controller >/dev/null &&
+		arc_hooks_off h$hv
+	'
+
+	test_expect_success "helm v$hv: helm -n X --kube-context Y arc status (and without -n: the context namespace)" '
+		h$hv -n $HNS --kube-context good arc status h$hv >out &&
+		test_grep "^NAME: h$hv\$" out && test_grep "^NAMESPACE: $HNS\$" out && test_grep "^STATUS: deployed\$" out &&
+		test_grep "^CONTROLLER: Deployment $HNS/h$hv-actions-runner-controller 1/1 ready" out &&
+		h$hv --namespace=$HNS --kube-context=good arc status h$hv -o json >json &&
+		test_equal "$HNS deployed" "$(json_get "d[\"namespace\"] + \" \" + d[\"status\"]" <json)" &&
+		test_must_fail h$hv --kube-context good arc status h$hv 2>err &&
+		test_grep "not found in namespace $NS" err
+	'
+
+	test_expect_success "helm v$hv: helm -n X --kube-context Y arc runners create / list" '
+		h$hv -n $HNS --kube-context good arc runners create web --repo octo-org/web --max 3 >out &&
+		h$hv -n $HNS --kube-context good arc runners create gpu --repo octo-org/ml --gpu 1 >>out &&
+		h$hv -n $HNS --kube-context good arc runners list >list &&
+		test_grep "^NAME " list && test_grep "^web +octo-org/web +<none> +1 .* 0 +3 " list && test_grep "^gpu " list &&
+		kc -n $HNS get runnerdeployment.actions.summerwind.dev web gpu >/dev/null &&
+		kc -n $HNS get horizontalrunnerautoscaler.actions.summerwind.dev web >/dev/null &&
+		h$hv --kube-context good arc runners list >other 2>&1 &&
+		test_grep "No runners found in namespace $NS" other
+	'
+
+	test_expect_success "helm v$hv: helm -n X --kube-context Y arc doctor checks that release" '
+		h$hv -n $HNS --kube-context good arc doctor h$hv --offline >out; test $? -le 1 &&
+		test_grep "^Checking ARC release h$hv in namespace $HNS\$" out &&
+		test_grep "^PASS  ARC release +h$hv in namespace $HNS: revision 1 deployed" out &&
+		test_grep "^PASS  API server" out &&
+		h$hv arc doctor --help >help && test_grep "^  helm arc doctor \[NAME\]" help
+	'
+
+	test_expect_success "helm v$hv: helm -n X --kube-context Y arc uninstall; helm list is empty" '
+		h$hv -n $HNS --kube-context good arc runners delete web --yes >/dev/null &&
+		h$hv -n $HNS --kube-context good arc runners delete gpu --yes >/dev/null &&
+		h$hv -n $HNS --kube-context good arc uninstall h$hv >out 2>err &&
+		h$hv -n $HNS --kube-context good list -q >list && test ! -s list &&
+		test_must_fail kc get mutatingwebhookconfiguration h$hv-actions-runner-controller-mutating-webhook-configuration 2>/dev/null
+	'
+	kc delete namespace $HNS --ignore-not-found --wait=false >/dev/null 2>&1
 
 	test_expect_success "helm v$hv: helm completes helm arc through plugin.complete" '
 		h$hv __complete arc kube "" >out 2>/dev/null && test_grep "^list\$" out &&

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../plugin/cmd/completion.h"
+#include "../../plugin/cmd/kubeflags.h"
 #include "../../plugin/cmd/opts.h"
 
 /* ---- a command of our own ---- */
@@ -156,6 +157,57 @@ static void test_help_output(void)
 }
 
 /* ---- durations: Go's time.ParseDuration, in ms; plain numbers are seconds ---- */
+
+/* a command that also takes kubectl's connection flags: they get a section of their own,
+ * after the command's flags and -h; a flag column of 33 characters or more wraps, so that at
+ * least two spaces part a flag from its help; completion reads both sections back */
+static void test_help_sections(void)
+{
+	static const struct arc_opt own[] = {
+		{ "scale-down-delay", 0, ARC_OPT_DURATION, &o.timeout_ms, "DURATION", "Wait this long", NULL, 0 },
+		{ "output", 'o', ARC_OPT_STRING, &o.output, "FORMAT", "json or yaml", NULL, 0 },
+		ARC_OPT_END,
+	};
+	static const struct arc_opt *const tables[] = { own, arc_kube_opts, NULL };
+	static const struct arc_cmd_spec spec = { "gadget", NULL, "Gadgets", NULL, NULL, tables };
+	struct arc_cmd_info info;
+	char *text = NULL;
+	const char *flags, *conn, *helpl;
+	size_t len = 0, i;
+	int found_ctx = 0, found_out = 0;
+	FILE *f = open_memstream(&text, &len);
+	arc_opts_help(&spec, f);
+	fclose(f);
+	flags = strstr(text, "\nFlags:\n");
+	conn = strstr(text, "\nConnection flags:\n");
+	helpl = strstr(text, "  -h, --help                      help for gadget\n");
+	CHECK(flags && conn && helpl && flags < helpl && helpl < conn, "Flags:, then -h, then Connection flags:");
+	CHECK(conn && strstr(conn, "      --context NAME              The kubeconfig context to use\n") &&
+		      !strstr(flags, "--context NAME") == 0 && strstr(flags, "--context") > conn,
+	      "the kubeconfig flags are in the connection section only");
+	CHECK(strstr(text, "      --scale-down-delay DURATION\n                                  Wait this long\n") !=
+		      NULL,
+	      "a 33-column flag wraps its help to the next line");
+	CHECK(arc_cmd_info_from_help(&info, "gadget", text) == 0, "the sectioned help parses back");
+	for (i = 0; info.spec->tables && info.spec->tables[0] && info.spec->tables[0][i].name; i++) {
+		found_ctx |= !strcmp(info.spec->tables[0][i].name, "context");
+		found_out |= !strcmp(info.spec->tables[0][i].name, "output");
+	}
+	CHECK(found_ctx && found_out, "… with the command's flags and the connection flags");
+	arc_cmd_info_release(&info);
+	free(text);
+	setenv("HELM_PLUGIN_NAME", "arc", 1);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	arc_opts_help(&spec, f);
+	fclose(f);
+	unsetenv("HELM_PLUGIN_NAME");
+	CHECK(strstr(text, "Usage:\n  helm arc gadget [flags]") &&
+		      strstr(text, "Helm's own flags work too: helm --kube-context NAME -n NS --kubeconfig FILE --debug arc "
+				   "gadget …\n"),
+	      "as a Helm plugin: helm arc, and helm's flags are mentioned");
+	free(text);
+}
 
 static void test_durations(void)
 {
@@ -371,6 +423,7 @@ int main(void)
 	test_durations();
 	test_suggestions();
 	test_from_help();
+	test_help_sections();
 	test_complete();
 	while (nkeep)
 		free(keep[--nkeep]);
