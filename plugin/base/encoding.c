@@ -21,8 +21,7 @@ void arc_b64_encode(struct arc_buf *out, const void *data, size_t len)
 		q[3] = i + 2 < len ? b64_alpha[v & 63] : '=';
 		arc_buf_add(out, q, 4);
 	}
-	if (!out->ptr)
-		arc_buf_add(out, "", 0);
+	arc_buf_add(out, "", 0); /* NUL-terminated even when nothing was encoded */
 }
 
 static int b64_val(unsigned char c)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -45,6 +46,7 @@ void arc_auth_release(struct arc_auth *a)
 	free(a->installation_id);
 	a->app_id = a->installation_id = NULL;
 	a->source[0] = '\0';
+	a->warning[0] = '\0';
 }
 
 const char *arc_auth_kind(const struct arc_auth *a)
@@ -101,6 +103,17 @@ static int read_source(const char *path, size_t max, char **out, size_t *len)
 	wipe(chunk, sizeof(chunk));
 	*out = arc_buf_detach(&b, len);
 	return 0;
+}
+
+/* a credentials file that its group or other users can read deserves a warning */
+static void check_mode(struct arc_auth *a, const char *path, const char *flag)
+{
+	struct stat st;
+	if (!strcmp(path, "-") || stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 077))
+		return;
+	snprintf(a->warning, sizeof(a->warning),
+		 "warning: %s %s is accessible to %s (mode %04o): restrict it with `chmod 600 %s`", flag, path,
+		 (st.st_mode & 007) ? "every user" : "its group", (unsigned)(st.st_mode & 07777), path);
 }
 
 /* one trailing line break ("\n" or "\r\n") is what editors and `echo` add: drop it */
@@ -179,6 +192,7 @@ int arc_auth_read(struct arc_auth *a, const struct arc_auth_opts *o)
 			return rc;
 		}
 		snprintf(a->source, sizeof(a->source), "--github-app-private-key-file %s", o->key_file);
+		check_mode(a, o->key_file, "--github-app-private-key-file");
 		return set_app(a, o->app_id, o->installation_id, data, len, a->source);
 	}
 	if (o->token_file) {
@@ -190,6 +204,7 @@ int arc_auth_read(struct arc_auth *a, const struct arc_auth_opts *o)
 			return rc;
 		}
 		snprintf(a->source, sizeof(a->source), "--github-token-file %s", o->token_file);
+		check_mode(a, o->token_file, "--github-token-file");
 	} else if (env && *env) {
 		data = xstrdup(env);
 		len = strlen(data);

@@ -24,6 +24,8 @@ struct arc_auth {
 	char *private_key;              /* PEM (secret) */
 	size_t key_len;
 	char source[160];               /* where they came from, for messages */
+	/* a warning for the user ("" when none): a credentials file others can read */
+	char warning[320];
 };
 
 struct arc_auth_opts {

@@ -25,12 +25,17 @@ struct item {
 	struct arc_kube_res res;
 	int resolved, own; /* own: obj is our private copy */
 	int is_crd, create_only;
+	int established; /* a CRD found Established (no wait needed) */
+	/* the JSON body, made on the main thread before the workers start: the value module's
+	 * sorted-key iteration (JSON output) is not thread-safe */
+	struct arc_buf body;
 	int order;
 	int outcome, rc;
 	char *err;
 };
 
-/* Helm's UninstallOrder */
+/* Helm's UninstallOrder (releaseutil.UninstallOrder).  chart/manifest.h exports only the
+ * InstallOrder (arc_manifest_kind_order); this table is the one copy of the uninstall order. */
 static const char *const uninstall_order[] = {
 	"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "Ingress", "IngressClass",
 	"Service", "CronJob", "Job", "StatefulSet", "HorizontalPodAutoscaler", "Deployment", "ReplicaSet",
@@ -83,16 +88,14 @@ char *arc_deploy_key(arc_value *obj, const char *default_ns)
 			 name ? name : "");
 }
 
-int arc_deploy_parse_manifest(arc_value **out, const char *text, size_t len)
+int arc_deploy_load_docs(arc_value *list, const char *name, const char *text, size_t len)
 {
 	struct arc_span *sp = NULL;
 	size_t n = arc_manifest_split(text, len, &sp), i;
-	arc_value *list = arc_v_list();
 	for (i = 0; i < n; i++) {
 		arc_value *doc = NULL;
-		if (arc_yaml_load(&doc, "manifest", sp[i].p, sp[i].n, 0) != 0) {
+		if (arc_yaml_load(&doc, name, sp[i].p, sp[i].n, 0) != 0) {
 			free(sp);
-			arc_v_unref(list);
 			return ARC_E_PARSE;
 		}
 		if (doc->kind == ARC_MAP && arc_v_map_len(doc))
@@ -101,6 +104,17 @@ int arc_deploy_parse_manifest(arc_value **out, const char *text, size_t len)
 			arc_v_unref(doc);
 	}
 	free(sp);
+	return 0;
+}
+
+int arc_deploy_parse_manifest(arc_value **out, const char *text, size_t len)
+{
+	arc_value *list = arc_v_list();
+	int rc = arc_deploy_load_docs(list, "manifest", text, len);
+	if (rc) {
+		arc_v_unref(list);
+		return rc;
+	}
 	*out = list;
 	return 0;
 }
@@ -116,14 +130,15 @@ void arc_deploy_hint(long status, const char *ns)
 		       "`kubectl -n cert-manager get pods`";
 	else if (strstr(m, "failed calling webhook") || strstr(m, "no endpoints available for service"))
 		hint = "an admission webhook does not answer: check that its pods are Ready, then re-run";
-	else if (status == 403 || strstr(m, "forbidden"))
+	else if (strstr(m, "exceeded quota")) {
+		/* a quota refusal is a 403 too: before the RBAC case */
+		snprintf(buf, sizeof(buf), "a ResourceQuota in namespace %s is exhausted: raise it, or lower what the "
+					   "values ask for (replicaCount, resources)", ns && *ns ? ns : "?");
+		hint = buf;
+	} else if (status == 403 || strstr(m, "forbidden"))
 		hint = "your Kubernetes user lacks an RBAC permission for this: ask a cluster admin, or check with "
 		       "`kubectl auth can-i`";
-	else if (strstr(m, "exceeded quota")) {
-		snprintf(buf, sizeof(buf), "a ResourceQuota in namespace %s is exhausted: raise it or lower the "
-					   "chart's resources (--set resources…)", ns && *ns ? ns : "?");
-		hint = buf;
-	} else if (status == 422)
+	else if (status == 422)
 		hint = "the object is invalid for this cluster: check the values that produce it";
 	if (!hint)
 		return;
@@ -136,6 +151,7 @@ void arc_deploy_hint(long status, const char *ns)
 
 static void item_free(struct item *it)
 {
+	arc_buf_release(&it->body);
 	arc_v_unref(it->obj);
 	free(it->what);
 	free(it->ns);
@@ -324,24 +340,47 @@ static char *dup_rv(arc_value *obj)
 
 static int apply_item(struct arc_kube *k, struct item *it, const struct arc_deploy_opts *o)
 {
-	struct arc_buf path = ARC_BUF_INIT, body = ARC_BUF_INIT, resp = ARC_BUF_INIT, q = ARC_BUF_INIT;
+	struct arc_buf path = ARC_BUF_INIT, resp = ARC_BUF_INIT, q = ARC_BUF_INIT;
+	const struct arc_buf *body = &it->body;
 	char *pre_rv = NULL, *post_rv = NULL;
 	long status = 0, start = now_ms();
 	long cap = o->timeout_ms > 0 && o->timeout_ms < RETRY_CAP_MS ? o->timeout_ms : RETRY_CAP_MS;
 	int rc, existed = 0, tries = 0;
 	const char *fm = o->field_manager ? o->field_manager : "kubectl-arc";
 
-	if ((rc = arc_json_dump(&body, it->obj, 0)) != 0)
-		goto out;
+	if (!body->ptr)
+		return arc_error_code(ARC_E_FAIL, "internal: %s has no request body", it->what);
+	arc_kube_res_path(&it->res, it->ns, it->name, &path);
 	if (it->create_only) {
-		arc_kube_res_path(&it->res, NULL, NULL, &path);
-		arc_buf_printf(&path, "?fieldManager=%s%s", fm, o->dry_run ? "&dryRun=All" : "");
-		rc = arc_kube_do(k, "POST", path.ptr, "application/json", body.ptr, body.len, &status, &resp);
+		/* Helm's crds/: created when absent, never updated.  Created with server-side apply, as
+		 * helm 4 does: a later helm 4 install applies them again as the same manager, while a
+		 * POST (an Update operation) would leave fields helm 4's apply conflicts with. */
+		rc = arc_kube_do(k, "GET", path.ptr, NULL, NULL, 0, &status, &resp);
 		if (rc)
 			goto out;
-		if (status == 409) {
+		if (status == 200) {
+			arc_value *live = NULL;
 			it->outcome = OUT_SKIPPED;
-		} else if (status / 100 == 2) {
+			if (arc_json_load(&live, it->what, resp.ptr, resp.len) == 0)
+				it->established = arc_kube_pred_established(NULL, live) > 0;
+			arc_error_clear();
+			arc_v_unref(live);
+			goto out;
+		}
+		if (status != 404) {
+			char *w = xasprintf("reading %s", it->what);
+			rc = arc_kube_status_error(status, &resp, w);
+			free(w);
+			arc_deploy_hint(status, it->ns);
+			goto out;
+		}
+		arc_buf_add(&q, path.ptr, path.len);
+		arc_buf_printf(&q, "?fieldManager=%s%s", fm, o->dry_run ? "&dryRun=All" : "");
+		arc_buf_reset(&resp);
+		rc = arc_kube_do(k, "PATCH", q.ptr, "application/apply-patch+yaml", body->ptr, body->len, &status, &resp);
+		if (rc)
+			goto out;
+		if (status / 100 == 2) {
 			it->outcome = OUT_CREATED;
 		} else {
 			char *w = xasprintf("creating %s", it->what);
@@ -351,7 +390,6 @@ static int apply_item(struct arc_kube *k, struct item *it, const struct arc_depl
 		}
 		goto out;
 	}
-	arc_kube_res_path(&it->res, it->ns, it->name, &path);
 	if (!it->is_crd) {
 		rc = arc_kube_do(k, "GET", path.ptr, NULL, NULL, 0, &status, &resp);
 		if (rc)
@@ -378,7 +416,7 @@ static int apply_item(struct arc_kube *k, struct item *it, const struct arc_depl
 	arc_buf_printf(&q, "?fieldManager=%s%s%s", fm, o->force ? "&force=true" : "", o->dry_run ? "&dryRun=All" : "");
 	for (;;) {
 		arc_buf_reset(&resp);
-		rc = arc_kube_do(k, "PATCH", q.ptr, "application/apply-patch+yaml", body.ptr, body.len, &status, &resp);
+		rc = arc_kube_do(k, "PATCH", q.ptr, "application/apply-patch+yaml", body->ptr, body->len, &status, &resp);
 		if (rc)
 			goto out;
 		if (status / 100 == 2)
@@ -422,7 +460,6 @@ out:
 	free(post_rv);
 	arc_buf_release(&path);
 	arc_buf_release(&q);
-	arc_buf_release(&body);
 	arc_buf_release(&resp);
 	return rc;
 }
@@ -638,11 +675,12 @@ static int report_failures(struct item **v, size_t n, size_t failed)
 static int wait_crds(struct arc_kube *k, struct item *items, size_t n, const struct arc_deploy_opts *o)
 {
 	long deadline = now_ms() + (o->timeout_ms > 0 ? o->timeout_ms : 60000);
-	size_t i;
+	size_t i, waited = 0;
 	for (i = 0; i < n; i++) {
 		long left = deadline - now_ms();
-		if (!items[i].is_crd || items[i].rc)
+		if (!items[i].is_crd || items[i].rc || items[i].established)
 			continue;
+		waited++;
 		if (o->progress)
 			arc_progress_detail(o->progress, "CustomResourceDefinition %s: waiting until Established",
 					    items[i].name);
@@ -654,7 +692,9 @@ static int wait_crds(struct arc_kube *k, struct item *items, size_t n, const str
 	}
 	if (o->progress)
 		arc_progress_detail(o->progress, NULL);
-	arc_kube_discovery_reset(k);
+	/* new or changed CRDs: their kinds are discovered again (served ones were already) */
+	if (waited)
+		arc_kube_discovery_reset(k);
 	return 0;
 }
 
@@ -729,6 +769,11 @@ static int run_all(struct arc_kube *k, struct item *items, size_t n, int deletin
 					ptrs[a++] = &items[b];
 				else
 					items[b].outcome = OUT_UNCHANGED;
+			for (b = i; !deleting && b < a; b++) {
+				arc_buf_reset(&ptrs[b]->body);
+				if ((rc = arc_json_dump(&ptrs[b]->body, ptrs[b]->obj, 0)) != 0)
+					goto out;
+			}
 			failed = a > i ? run_group(k, &pool, ptrs + i, a - i, deleting, o) : 0;
 			for (b = i; b < j; b++)
 				count(r, &items[b]);
@@ -936,309 +981,5 @@ int arc_deploy_wait(struct arc_kube *k, arc_value *objs, const char *default_ns,
 	if (p)
 		arc_progress_detail(p, NULL);
 	arc_v_unref(svcs);
-	return rc;
-}
-
-/* ---- Helm release records (stand-in until chart/release.h) ---- */
-
-#include <zlib.h>
-
-#include "../base/encoding.h"
-#include "../chart/chart.h"
-
-#define MAX_RELEASE (64u << 20)
-
-char *arc_rel_now(void)
-{
-	struct timespec ts;
-	struct tm tm;
-	char frac[16];
-	int n;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(frac, sizeof(frac), ".%09ld", ts.tv_nsec);
-	while (n > 1 && frac[n - 1] == '0')
-		frac[--n] = '\0';
-	if (n == 1)
-		frac[0] = '\0';
-	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			 tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-}
-
-void arc_rel_set_status(arc_value *rel, const char *status, const char *description)
-{
-	arc_value *info = arc_v_map_get(rel, "info");
-	if (!info || info->kind != ARC_MAP) {
-		info = arc_v_map();
-		arc_v_map_set(rel, "info", info);
-	}
-	arc_v_map_set(info, "status", arc_v_str(status));
-	if (description)
-		arc_v_map_set(info, "description", arc_v_str(description));
-	if (!strcmp(status, "uninstalled"))
-	{
-		char *now = arc_rel_now();
-		arc_v_map_set(info, "deleted", arc_v_str_take(now, strlen(now)));
-	}
-}
-
-static arc_value *file_json(const struct arc_chart_file *f, const char *name)
-{
-	struct arc_buf b = ARC_BUF_INIT;
-	arc_value *m = arc_v_map();
-	arc_v_map_set(m, "name", arc_v_str(name ? name : f->path));
-	arc_b64_encode(&b, f->data, f->len);
-	arc_v_map_set(m, "data", arc_v_str_buf(&b));
-	arc_buf_release(&b);
-	return m;
-}
-
-arc_value *arc_rel_chart_json(const struct arc_chart *c)
-{
-	arc_value *ch = arc_v_map(), *tpls = arc_v_list(), *files = arc_v_list();
-	size_t i;
-	arc_value *lock = NULL;
-	arc_v_map_set(ch, "metadata", c->metadata ? arc_v_ref(c->metadata) : arc_v_map());
-	for (i = 0; i < c->nfiles; i++) {
-		const struct arc_chart_file *f = &c->files[i];
-		if (!strncmp(f->path, "templates/", 10))
-			arc_v_list_push(tpls, file_json(f, NULL));
-		else if (!strcmp(f->path, "values.yaml") || !strcmp(f->path, "Chart.yaml"))
-			continue;
-		else if (!strcmp(f->path, "values.schema.json")) {
-			struct arc_buf b = ARC_BUF_INIT;
-			arc_b64_encode(&b, f->data, f->len);
-			arc_v_map_set(ch, "schema", arc_v_str_buf(&b));
-			arc_buf_release(&b);
-		} else if (!strcmp(f->path, "Chart.lock") || !strcmp(f->path, "requirements.lock")) {
-			arc_v_unref(lock);
-			lock = NULL;
-			if (arc_yaml_load(&lock, f->path, f->data, f->len, 0) != 0) {
-				arc_error_clear();
-				lock = NULL;
-			}
-			arc_v_list_push(files, file_json(f, NULL));
-		} else if (strncmp(f->path, "charts/", 7) != 0) {
-			arc_v_list_push(files, file_json(f, NULL));
-		}
-	}
-	arc_v_map_set(ch, "lock", lock ? lock : arc_v_null());
-	arc_v_map_set(ch, "templates", tpls);
-	arc_v_map_set(ch, "values", c->values ? arc_v_ref(c->values) : arc_v_map());
-	if (!arc_v_map_get(ch, "schema"))
-		arc_v_map_set(ch, "schema", arc_v_null());
-	arc_v_map_set(ch, "files", files);
-	return ch;
-}
-
-static char *record_name(const char *name, int version)
-{
-	return xasprintf("sh.helm.release.v1.%s.v%d", name, version);
-}
-
-/* Release JSON → base64(gzip(json)) */
-static int encode_release(arc_value *rel, struct arc_buf *out)
-{
-	struct arc_buf js = ARC_BUF_INIT;
-	z_stream z;
-	unsigned char *gz;
-	size_t cap;
-	int rc = arc_json_dump(&js, rel, 0);
-	if (rc) {
-		arc_buf_release(&js);
-		return rc;
-	}
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		arc_buf_release(&js);
-		return arc_error_code(ARC_E_FAIL, "gzip: cannot initialise");
-	}
-	cap = deflateBound(&z, js.len) + 32;
-	gz = xmalloc(cap);
-	z.next_in = (unsigned char *)js.ptr;
-	z.avail_in = (uInt)js.len;
-	z.next_out = gz;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
-		free(gz);
-		arc_buf_release(&js);
-		return arc_error_code(ARC_E_FAIL, "gzip: compression failed");
-	}
-	arc_b64_encode(out, gz, z.total_out);
-	deflateEnd(&z);
-	free(gz);
-	arc_buf_release(&js);
-	return 0;
-}
-
-static int decode_release(const char *b64, size_t len, arc_value **out)
-{
-	struct arc_buf raw = ARC_BUF_INIT, js = ARC_BUF_INIT;
-	int rc = arc_b64_decode(&raw, b64, len);
-	if (rc)
-		goto done;
-	if (raw.len >= 3 && (unsigned char)raw.ptr[0] == 0x1f && (unsigned char)raw.ptr[1] == 0x8b &&
-	    (unsigned char)raw.ptr[2] == 0x08) {
-		z_stream z;
-		unsigned char chunk[65536];
-		int zr;
-		memset(&z, 0, sizeof(z));
-		if (inflateInit2(&z, 15 + 16) != Z_OK) {
-			rc = arc_error_code(ARC_E_FAIL, "gunzip: cannot initialise");
-			goto done;
-		}
-		z.next_in = (unsigned char *)raw.ptr;
-		z.avail_in = (uInt)raw.len;
-		do {
-			z.next_out = chunk;
-			z.avail_out = sizeof(chunk);
-			zr = inflate(&z, Z_NO_FLUSH);
-			if (zr != Z_OK && zr != Z_STREAM_END) {
-				inflateEnd(&z);
-				rc = arc_error_code(ARC_E_PARSE, "gunzip: corrupt release data");
-				goto done;
-			}
-			arc_buf_add(&js, chunk, sizeof(chunk) - z.avail_out);
-			if (js.len > MAX_RELEASE) {
-				inflateEnd(&z);
-				rc = arc_error_code(ARC_E_RANGE, "release data larger than %u bytes", MAX_RELEASE);
-				goto done;
-			}
-		} while (zr != Z_STREAM_END);
-		inflateEnd(&z);
-	} else {
-		arc_buf_add(&js, raw.ptr, raw.len);
-	}
-	rc = arc_json_load(out, "release", js.ptr ? js.ptr : "", js.len);
-done:
-	arc_buf_release(&raw);
-	arc_buf_release(&js);
-	return rc;
-}
-
-struct hist_ctx {
-	struct arc_rel *v;
-	size_t n;
-	int rc;
-};
-
-static int on_record(void *ctx, arc_value *s)
-{
-	struct hist_ctx *h = ctx;
-	const char *data = arc_obj_str(s, "data.release");
-	arc_value *rel = NULL, *ver;
-	struct arc_buf once = ARC_BUF_INIT;
-	const char *st;
-	if (!data)
-		return 0;
-	/* Secret data arrives base64-encoded: decode that layer, then the record's own */
-	if (arc_b64_decode(&once, data, strlen(data)) != 0 || decode_release(once.ptr ? once.ptr : "", once.len, &rel)) {
-		arc_buf_release(&once);
-		arc_error_clear();
-		return 0; /* not ours to judge: skip unreadable records */
-	}
-	arc_buf_release(&once);
-	if (rel->kind != ARC_MAP) {
-		arc_v_unref(rel);
-		return 0;
-	}
-	h->v = xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
-	memset(&h->v[h->n], 0, sizeof(h->v[h->n]));
-	ver = arc_v_map_get(rel, "version");
-	h->v[h->n].version = ver && ver->kind == ARC_FLOAT ? (int)ver->u.f : ver && ver->kind == ARC_INT ? (int)ver->u.i : 0;
-	st = arc_obj_str(rel, "info.status");
-	snprintf(h->v[h->n].status, sizeof(h->v[h->n].status), "%s", st ? st : "unknown");
-	h->v[h->n].rel = rel;
-	h->n++;
-	return 0;
-}
-
-int arc_rel_history(struct arc_kube *k, const char *ns, const char *name, struct arc_rel **out, size_t *n)
-{
-	struct hist_ctx h = { NULL, 0, 0 };
-	char *sel = xasprintf("owner=helm,name=%s", name);
-	size_t i, j;
-	int rc = arc_kube_list(k, "v1", "Secret", ns, sel, NULL, 0, on_record, &h, NULL);
-	free(sel);
-	if (rc) {
-		arc_rel_history_free(h.v, h.n);
-		arc_error_prefix("reading the release history of %s", name);
-		return rc;
-	}
-	for (i = 1; i < h.n; i++) {
-		struct arc_rel t = h.v[i];
-		for (j = i; j > 0 && h.v[j - 1].version > t.version; j--)
-			h.v[j] = h.v[j - 1];
-		h.v[j] = t;
-	}
-	*out = h.v;
-	*n = h.n;
-	return 0;
-}
-
-void arc_rel_history_free(struct arc_rel *v, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		arc_v_unref(v[i].rel);
-	free(v);
-}
-
-int arc_rel_write(struct arc_kube *k, arc_value *rel, int created)
-{
-	const char *name = arc_obj_str(rel, "name"), *ns = arc_obj_str(rel, "namespace");
-	const char *status = arc_obj_str(rel, "info.status");
-	arc_value *ver = arc_v_map_get(rel, "version"), *sec, *md, *labels, *data, *res = NULL;
-	struct arc_buf enc = ARC_BUF_INIT, wire = ARC_BUF_INIT;
-	struct arc_kube_apply_opts ao = { "helm", 1, 0, NULL };
-	int version = ver && ver->kind == ARC_INT ? (int)ver->u.i : ver && ver->kind == ARC_FLOAT ? (int)ver->u.f : 0;
-	char *rname, buf[32];
-	int rc;
-	if (!name || !ns || !version)
-		return arc_error_code(ARC_E_FAIL, "internal: release without name, namespace or version");
-	if ((rc = encode_release(rel, &enc)) != 0)
-		return rc;
-	arc_b64_encode(&wire, enc.ptr, enc.len);
-	arc_buf_release(&enc);
-	rname = record_name(name, version);
-	sec = arc_v_map();
-	md = arc_v_map();
-	labels = arc_v_map();
-	data = arc_v_map();
-	arc_v_map_set(sec, "apiVersion", arc_v_str("v1"));
-	arc_v_map_set(sec, "kind", arc_v_str("Secret"));
-	arc_v_map_set(md, "name", arc_v_str(rname));
-	arc_v_map_set(md, "namespace", arc_v_str(ns));
-	arc_v_map_set(labels, "name", arc_v_str(name));
-	arc_v_map_set(labels, "owner", arc_v_str("helm"));
-	arc_v_map_set(labels, "status", arc_v_str(status ? status : "unknown"));
-	snprintf(buf, sizeof(buf), "%d", version);
-	arc_v_map_set(labels, "version", arc_v_str(buf));
-	snprintf(buf, sizeof(buf), "%lld", (long long)time(NULL));
-	arc_v_map_set(labels, created ? "createdAt" : "modifiedAt", arc_v_str(buf));
-	arc_v_map_set(md, "labels", labels);
-	arc_v_map_set(sec, "metadata", md);
-	arc_v_map_set(sec, "type", arc_v_str("helm.sh/release.v1"));
-	arc_v_map_set(data, "release", arc_v_str_buf(&wire));
-	arc_v_map_set(sec, "data", data);
-	rc = arc_kube_apply(k, sec, &ao, &res);
-	if (rc) {
-		char *m = xstrdup(arc_error_last());
-		arc_error_code(rc, "recording release %s revision %d (%s): %s", name, version, status ? status : "?", m);
-		free(m);
-	}
-	arc_v_unref(res);
-	arc_v_unref(sec);
-	arc_buf_release(&wire);
-	free(rname);
-	return rc;
-}
-
-int arc_rel_delete(struct arc_kube *k, const char *ns, const char *name, int version)
-{
-	char *rname = record_name(name, version);
-	int rc = arc_kube_delete(k, "v1", "Secret", ns, rname, NULL, NULL);
-	free(rname);
 	return rc;
 }

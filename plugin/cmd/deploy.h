@@ -75,32 +75,10 @@ char *arc_deploy_key(arc_value *obj, const char *default_ns);
 
 /* Split a multi-document manifest (a release's `manifest`) into a list of maps. */
 int arc_deploy_parse_manifest(arc_value **out, const char *text, size_t len);
+/* The same, appending to `list`; `name` names the text in YAML errors (a template, a crds/ file) */
+int arc_deploy_load_docs(arc_value *list, const char *name, const char *text, size_t len);
 
 /* Add an error hint for common causes, in place (on the thread's error slot). */
 void arc_deploy_hint(long status, const char *ns);
-
-/* ---- Helm release records ----
- * Secrets sh.helm.release.v1.<name>.v<rev> (type helm.sh/release.v1, labels
- * name, owner=helm, status, version, createdAt/modifiedAt) holding
- * base64(gzip(Release JSON)), readable by helm 3 and 4.
- * NOTE: a stand-in until plugin/chart/release.h lands; same format. */
-struct arc_rel {
-	int version;
-	char status[32];
-	arc_value *rel; /* the decoded Release JSON (a map) */
-};
-/* every revision of release `name` in ns, ascending by version */
-int arc_rel_history(struct arc_kube *k, const char *ns, const char *name, struct arc_rel **out, size_t *n);
-void arc_rel_history_free(struct arc_rel *v, size_t n);
-/* write (create or replace) the record of `rel` (its name/namespace/version/info.status) */
-int arc_rel_write(struct arc_kube *k, arc_value *rel, int created);
-int arc_rel_delete(struct arc_kube *k, const char *ns, const char *name, int version);
-/* set info.status and info.description (and info.deleted when status is uninstalled) */
-void arc_rel_set_status(arc_value *rel, const char *status, const char *description);
-/* the chart as Helm serialises it into a release (metadata, lock, templates, values, schema, files) */
-struct arc_chart;
-arc_value *arc_rel_chart_json(const struct arc_chart *c);
-/* Go's time.Now().Format(time.RFC3339Nano) in UTC; malloc'd */
-char *arc_rel_now(void);
 
 #endif

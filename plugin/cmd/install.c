@@ -1,22 +1,18 @@
 /* install.c - `kubectl arc install` and `kubectl arc upgrade`: cert-manager,
- * the auth Secret, the chart rendered natively and applied (CRDs first, then
- * kind by kind in Helm's order), readiness waits, and a Helm-compatible
- * release record that real helm can list, upgrade and uninstall. */
+ * the auth Secret, the chart rendered natively (chartsrc.h, the pipeline of
+ * `kubectl arc template`) and applied (CRDs first, then kind by kind in Helm's
+ * order), readiness waits, and a Helm release record (chart/release.h) that
+ * real helm can list, upgrade and uninstall. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "../chart/deps.h"
-#include "../chart/load.h"
-#include "../chart/manifest.h"
-#include "../chart/repo.h"
-#include "../chart/values.h"
+#include "../chart/release.h"
 #include "../value/codec.h"
 #include "auth.h"
 #include "certmanager.h"
+#include "chartsrc.h"
 #include "cmd.h"
 #include "deploy.h"
 #include "kubeflags.h"
@@ -26,9 +22,12 @@
 #define DEFAULT_RELEASE "actions-runner-controller"
 #define DEFAULT_NAMESPACE "actions-runner-system"
 #define DEFAULT_SECRET "controller-manager"
+/* controller-runtime's webhook certificate directory: the Secret a controller mounts there is
+ * its webhook serving certificate */
+#define CERT_DIR "/tmp/k8s-webhook-server/serving-certs"
 
 static struct {
-	struct arc_strlist values, set, set_string, set_json, set_file, set_literal;
+	struct arc_chartsrc_values vals;
 	const char *chart, *repo, *version, *cert_manager, *cm_version, *cm_manifest, *token_file, *app_id,
 		*installation_id, *key_file, *github_url, *auth_secret, *dry_run, *output, *description, *wait_s;
 	int create_ns, quiet, atomic, take_ownership, force_conflicts, crds, skip_crds, reuse_values,
@@ -37,16 +36,16 @@ static struct {
 } o;
 
 static const struct arc_opt install_opts[] = {
-	{ "values", 'f', ARC_OPT_LIST, &o.values, "FILE", "Values from a YAML file (repeatable)", NULL, 0 },
-	{ "set", 0, ARC_OPT_LIST, &o.set, "KEY=VAL", "Set values (repeatable; key1=val1,key2=val2)", NULL, 0 },
-	{ "set-string", 0, ARC_OPT_LIST, &o.set_string, "KEY=VAL", "Set STRING values (repeatable)", NULL, 0 },
-	{ "set-json", 0, ARC_OPT_LIST, &o.set_json, "KEY=JSON", "Set JSON values (repeatable)", NULL, 0 },
-	{ "set-file", 0, ARC_OPT_LIST, &o.set_file, "KEY=PATH", "Set values from files (repeatable)", NULL, 0 },
-	{ "set-literal", 0, ARC_OPT_LIST, &o.set_literal, "KEY=VAL", "Set a literal STRING value", NULL, 0 },
+	{ "values", 'f', ARC_OPT_LIST, &o.vals.values, "FILE", "Values from a YAML file (repeatable)", NULL, 0 },
+	{ "set", 0, ARC_OPT_LIST, &o.vals.set, "KEY=VAL", "Set values (repeatable; key1=val1,key2=val2)", NULL, 0 },
+	{ "set-string", 0, ARC_OPT_LIST, &o.vals.set_string, "KEY=VAL", "Set STRING values (repeatable)", NULL, 0 },
+	{ "set-json", 0, ARC_OPT_LIST, &o.vals.set_json, "KEY=JSON", "Set JSON values (repeatable)", NULL, 0 },
+	{ "set-file", 0, ARC_OPT_LIST, &o.vals.set_file, "KEY=PATH", "Set values from files (repeatable)", NULL, 0 },
+	{ "set-literal", 0, ARC_OPT_LIST, &o.vals.set_literal, "KEY=VAL", "Set a literal STRING value", NULL, 0 },
 	{ "chart", 0, ARC_OPT_STRING, &o.chart, "CHART",
-	  "Chart directory, .tgz, or name with --repo (default: the bundled ARC chart)", NULL, 0 },
+	  "Chart directory, .tgz, REPO/CHART, or a name with --repo (default: the bundled ARC chart)", NULL, 0 },
 	{ "repo", 0, ARC_OPT_STRING, &o.repo, "URL", "Chart repository URL for --chart", NULL, 0 },
-	{ "version", 0, ARC_OPT_STRING, &o.version, "CONSTRAINT", "Chart version constraint (with --repo)", NULL, 0 },
+	{ "version", 0, ARC_OPT_STRING, &o.version, "CONSTRAINT", "Chart version constraint (with --repo or REPO/CHART)", NULL, 0 },
 	{ "create-namespace", 0, ARC_OPT_BOOL, &o.create_ns, NULL, "Create the namespace when it is missing", "true",
 	  0 },
 	{ "cert-manager", 0, ARC_OPT_STRING, &o.cert_manager, "MODE",
@@ -100,7 +99,8 @@ static const struct arc_opt install_opts[] = {
 };
 static const struct arc_opt *const install_tables[] = { install_opts, arc_kube_opts, NULL };
 
-static const struct arc_cmd_spec install_spec = {
+extern const struct arc_cmd_spec arc_install_spec, arc_upgrade_spec;
+const struct arc_cmd_spec arc_install_spec = {
 	"install", "[NAME] [flags]", "Install ARC (cert-manager, auth Secret, controller) in one step",
 	"Sets up GitHub Actions Runner Controller: checks or installs cert-manager, stores the GitHub credentials "
 	"in a Secret of their own, renders the bundled chart (or --chart) natively, applies its CRDs and objects "
@@ -115,7 +115,7 @@ static const struct arc_cmd_spec install_spec = {
 	install_tables,
 };
 
-static const struct arc_cmd_spec upgrade_spec = {
+const struct arc_cmd_spec arc_upgrade_spec = {
 	"upgrade", "[NAME] [flags]", "Upgrade an ARC release (new values, new chart), as helm upgrade",
 	"Renders the chart with the new values and applies it as a new revision: objects that left the chart are "
 	"deleted, the previous revision becomes superseded. Without -f/--set the last release's values are "
@@ -135,26 +135,6 @@ static void print_warnings(struct arc_warnings *w)
 	memset(w, 0, sizeof(*w));
 }
 
-static int is_path(const char *s)
-{
-	struct stat st;
-	return stat(s, &st) == 0;
-}
-
-static int load_chart(struct arc_chart **out)
-{
-	struct arc_repo_http h;
-	memset(&h, 0, sizeof(h));
-	if (!o.chart)
-		return arc_chart_load_bundled(out);
-	if (o.repo)
-		return arc_repo_pull(out, o.repo, NULL, o.chart, o.version, &h);
-	if (is_path(o.chart))
-		return arc_chart_load_path(out, o.chart);
-	return arc_error_code(ARC_E_NOTFOUND, "chart \"%s\" not found (a directory, a .tgz, or a name with --repo)",
-			      o.chart);
-}
-
 static arc_value *map_at(arc_value *m, const char *key)
 {
 	arc_value *v = m && m->kind == ARC_MAP ? arc_v_map_get(m, key) : NULL;
@@ -171,21 +151,21 @@ static arc_value *ensure_map(arc_value *m, const char *key)
 	return v;
 }
 
-/* chartutil.ValidateReleaseName */
-static int valid_release_name(const char *s)
+static const char *status_of(const struct arc_release *r)
 {
-	size_t n = strlen(s), i;
-	if (n == 0 || n > 53)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (!alnum && c != '-' && c != '.')
-			return 0;
-		if (!alnum && (i == 0 || i == n - 1))
-			return 0;
+	return r && r->info.status ? r->info.status : ARC_RELEASE_UNKNOWN;
+}
+
+/* Go-compatible JSON of a value: equal texts = equal values (an int 2 and a decoded 2.0 too) */
+static char *json_text(arc_value *v)
+{
+	struct arc_buf b = ARC_BUF_INIT;
+	if (!v || arc_json_dump(&b, v, 0) != 0) {
+		arc_error_clear();
+		arc_buf_release(&b);
+		return xstrdup("");
 	}
-	return 1;
+	return arc_buf_detach(&b, NULL);
 }
 
 /* ---- the cluster's capabilities ---- */
@@ -206,12 +186,13 @@ static void caps_release(struct caps *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* .Capabilities as helm install fills them: the server's gitVersion and its version set */
 static int get_caps(struct arc_kube *k, struct caps *c)
 {
 	struct arc_buf resp = ARC_BUF_INIT;
-	arc_value *doc = NULL, *groups;
+	arc_value *doc = NULL, *set = NULL;
 	long status = 0;
-	size_t i, j;
+	size_t i;
 	int rc = arc_kube_do(k, "GET", "/version", NULL, NULL, 0, &status, &resp);
 	if (rc)
 		goto out;
@@ -219,31 +200,18 @@ static int get_caps(struct arc_kube *k, struct caps *c)
 		rc = arc_kube_status_error(status, &resp, "reading the server version");
 		goto out;
 	}
-	if (arc_json_load(&doc, "/version", resp.ptr, resp.len) == 0 && arc_obj_str(doc, "gitVersion")) {
-		/* "v1.37.2+k3s1" → Helm keeps the semver as given */
+	if (arc_json_load(&doc, "/version", resp.ptr, resp.len) == 0 && arc_obj_str(doc, "gitVersion"))
 		c->kube_version = xstrdup(arc_obj_str(doc, "gitVersion"));
-	}
-	arc_v_unref(doc);
-	doc = NULL;
-	arc_buf_reset(&resp);
-	rc = arc_kube_do_accept(k, "GET", "/apis", "application/json", &status, &resp);
-	if (rc)
-		goto out;
-	if (status == 200 && arc_json_load(&doc, "/apis", resp.ptr, resp.len) == 0 &&
-	    (groups = arc_v_map_get(doc, "groups")) && groups->kind == ARC_LIST) {
-		for (i = 0; i < arc_v_list_len(groups); i++) {
-			arc_value *vers = arc_v_map_get(arc_v_list_at(groups, i), "versions");
-			for (j = 0; vers && vers->kind == ARC_LIST && j < arc_v_list_len(vers); j++) {
-				const char *gv = arc_obj_str(arc_v_list_at(vers, j), "groupVersion");
-				if (!gv)
-					continue;
-				c->gv = xrealloc(c->gv, (c->ngv + 1) * sizeof(char *));
-				c->gv[c->ngv++] = xstrdup(gv);
-			}
-		}
-	}
 	arc_error_clear();
+	if ((rc = arc_kube_api_versions(k, &set)) != 0) {
+		arc_error_prefix("discovering the server's API versions");
+		goto out;
+	}
+	c->gv = xcalloc(arc_v_list_len(set) + 1, sizeof(char *));
+	for (i = 0; i < arc_v_list_len(set); i++)
+		c->gv[c->ngv++] = xstrdup(arc_v_strptr(arc_v_list_at(set, i)));
 out:
+	arc_v_unref(set);
 	arc_v_unref(doc);
 	arc_buf_release(&resp);
 	return rc;
@@ -292,7 +260,7 @@ static int do_lookup(void *ctx, const char *av, const char *kind, const char *ns
 	return 0;
 }
 
-/* ---- rendering (the same pipeline as `kubectl arc template`) ---- */
+/* ---- rendering: chartsrc's pipeline, turned into objects to apply ---- */
 
 struct rendered {
 	arc_value *crds; /* objects of the chart tree's crds/ */
@@ -311,87 +279,52 @@ static void rendered_release(struct rendered *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int load_docs(arc_value *list, const char *name, const char *text, size_t len)
-{
-	struct arc_span *sp = NULL;
-	size_t n = arc_manifest_split(text, len, &sp), i;
-	for (i = 0; i < n; i++) {
-		arc_value *doc = NULL;
-		if (arc_yaml_load(&doc, name, sp[i].p, sp[i].n, 0) != 0) {
-			free(sp);
-			return ARC_E_PARSE;
-		}
-		if (doc->kind == ARC_MAP && arc_v_map_len(doc))
-			arc_v_list_push(list, doc);
-		else
-			arc_v_unref(doc);
-	}
-	free(sp);
-	return 0;
-}
-
 static int render(struct rendered *out, struct arc_chart *chart, arc_value *user, const char *name, const char *ns,
-		  int revision, int is_upgrade, const struct caps *caps, struct arc_kube *k, struct arc_warnings *w)
+		  int revision, int is_upgrade, const struct caps *caps, struct arc_kube *k, int skip_schema,
+		  struct arc_warnings *w)
 {
-	struct arc_render_opts ro;
-	struct arc_render_result res = { NULL, 0 };
-	struct arc_manifests man = { NULL, 0, NULL, 0 };
+	struct arc_chartsrc_opts so;
+	struct arc_chartsrc src;
 	struct arc_crd *crds = NULL;
-	arc_value *vals = NULL;
-	size_t i, ncrds;
-	char *notes_name;
+	const char *notes;
+	size_t i, ncrds, nlen;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->crds = arc_v_list();
 	out->objs = arc_v_list();
-	if ((rc = arc_deps_check_missing(chart)) != 0 || (rc = arc_deps_process(chart, user, w)) != 0 ||
-	    (rc = arc_values_for_render(&vals, chart, user, o.skip_schema, w)) != 0 ||
-	    (rc = arc_deps_check_kube_version(chart, caps ? caps->kube_version : NULL)) != 0)
-		goto out;
-	memset(&ro, 0, sizeof(ro));
-	ro.release.name = name;
-	ro.release.namespace = ns;
-	ro.release.revision = revision;
-	ro.release.is_install = !is_upgrade;
-	ro.release.is_upgrade = is_upgrade;
-	ro.caps.kube_version = caps ? caps->kube_version : NULL;
-	ro.caps.api_versions = caps ? (const char *const *)caps->gv : NULL;
-	ro.caps.n_api_versions = caps ? caps->ngv : 0;
-	ro.values = vals;
+	memset(&so, 0, sizeof(so));
+	so.release.name = name;
+	so.release.namespace = ns;
+	so.release.revision = revision;
+	so.release.is_install = !is_upgrade;
+	so.release.is_upgrade = is_upgrade;
+	so.caps.kube_version = caps ? caps->kube_version : NULL;
+	so.caps.api_versions = caps ? (const char *const *)caps->gv : NULL;
+	so.caps.n_api_versions = caps ? caps->ngv : 0;
+	so.skip_schema = skip_schema;
 	if (k) {
-		ro.tpl.lookup = do_lookup;
-		ro.tpl.lookup_ctx = k;
+		so.tpl.lookup = do_lookup;
+		so.tpl.lookup_ctx = k;
 	}
-	if ((rc = arc_chart_render(&res, chart, &ro)) != 0)
-		goto out;
-	if ((rc = arc_manifests_sort(&man, &res, w)) != 0) {
-		arc_render_result_release(&res);
-		goto out;
+	rc = arc_chartsrc_render(&src, chart, user, &so, w);
+	if (rc == 0) {
+		out->nhooks = src.man.nhooks;
+		arc_chartsrc_manifest(&out->manifest, &src);
+		for (i = 0; i < src.man.nmanifests && !rc; i++)
+			rc = arc_deploy_load_docs(out->objs, src.man.manifests[i].path, src.man.manifests[i].content,
+				       src.man.manifests[i].len);
+		notes = arc_chartsrc_notes(&src, chart, &nlen);
+		if (notes)
+			out->notes = xstrndup(notes, nlen);
 	}
-	out->nhooks = man.nhooks;
-	for (i = 0; i < man.nmanifests; i++) {
-		arc_buf_printf(&out->manifest, "---\n# Source: %s\n%s\n", man.manifests[i].path, man.manifests[i].content);
-		if ((rc = load_docs(out->objs, man.manifests[i].path, man.manifests[i].content, man.manifests[i].len)) != 0)
-			break;
+	arc_chartsrc_release(&src);
+	if (rc == 0) {
+		ncrds = arc_chart_crds(chart, &crds);
+		for (i = 0; i < ncrds && !rc; i++)
+			rc = arc_deploy_load_docs(out->crds, crds[i].filename, crds[i].file->data, crds[i].file->len);
+		arc_crds_free(crds, ncrds);
 	}
-	notes_name = xasprintf("%s/templates/NOTES.txt", arc_chart_name(chart));
-	{
-		const struct arc_rendered *nf = arc_render_result_get(&res, notes_name);
-		if (nf && nf->len)
-			out->notes = xstrndup(nf->data, nf->len);
-	}
-	free(notes_name);
-	arc_manifests_release(&man);
-	arc_render_result_release(&res);
-	if (rc)
-		goto out;
-	ncrds = arc_chart_crds(chart, &crds);
-	for (i = 0; i < ncrds && !rc; i++)
-		rc = load_docs(out->crds, crds[i].filename, crds[i].file->data, crds[i].file->len);
-	arc_crds_free(crds, ncrds);
-out:
-	arc_v_unref(vals);
 	if (rc)
 		rendered_release(out);
 	return rc;
@@ -410,19 +343,21 @@ struct run {
 	struct arc_chart *chart;
 	struct arc_auth auth;
 	arc_value *user;   /* values to store as the release's config */
-	struct arc_rel *hist;
+	struct arc_release **hist;
 	size_t nhist;
 	struct caps caps;
 	struct rendered r;
 	enum cm_mode cm;
 	int arc_chart;     /* the chart has ARC's authSecret/certManagerEnabled values */
 	int wait, dry_client, dry_server, json;
+	int ca_given;      /* admissionWebHooks.caBundle came from this run's -f/--set */
+	char *serving;     /* "ns/name" of the webhook serving Secret kubectl-arc keeps */
 	/* what happened, for the summary */
 	const char *cm_result;
 	const char *secret_result;
+	const char *serving_result;
 	struct arc_deploy_result applied, deleted;
 	int revision, nochange;
-	const char *status;
 };
 
 static int fail_msg(struct run *R, const char *what)
@@ -433,42 +368,33 @@ static int fail_msg(struct run *R, const char *what)
 	return 1;
 }
 
-static const struct arc_rel *last_rel(const struct run *R)
+static struct arc_release *last_rel(const struct run *R)
 {
-	return R->nhist ? &R->hist[R->nhist - 1] : NULL;
+	return R->nhist ? R->hist[R->nhist - 1] : NULL;
 }
 
-static const struct arc_rel *deployed_rel(const struct run *R)
+/* the revision helm's upgrade starts from: the last deployed one */
+static struct arc_release *deployed_rel(const struct run *R)
 {
 	size_t i = R->nhist;
 	while (i-- > 0)
-		if (!strcmp(R->hist[i].status, "deployed"))
-			return &R->hist[i];
+		if (!strcmp(status_of(R->hist[i]), ARC_RELEASE_DEPLOYED))
+			return R->hist[i];
 	return NULL;
 }
 
 /* the user's values: flags, reuse rules of `helm upgrade`, credentials moved out, our injections */
-static int build_values(struct run *R, const struct arc_rel *cur)
+static int build_values(struct run *R, const struct arc_release *cur)
 {
 	struct arc_values_opts vo;
-	arc_value *user = NULL, *old = cur ? arc_v_map_get(cur->rel, "config") : NULL;
-	int given = o.values.n || o.set.n || o.set_string.n || o.set_json.n || o.set_file.n || o.set_literal.n;
-	int rc;
-	memset(&vo, 0, sizeof(vo));
-	vo.files = o.values.v;
-	vo.nfiles = o.values.n;
-	vo.set_json = o.set_json.v;
-	vo.nset_json = o.set_json.n;
-	vo.set = o.set.v;
-	vo.nset = o.set.n;
-	vo.set_string = o.set_string.v;
-	vo.nset_string = o.set_string.n;
-	vo.set_file = o.set_file.v;
-	vo.nset_file = o.set_file.n;
-	vo.set_literal = o.set_literal.v;
-	vo.nset_literal = o.set_literal.n;
+	arc_value *user = NULL, *old = cur ? cur->config : NULL;
+	int given = arc_chartsrc_values_given(&o.vals);
+	int rc, cme_given;
+	arc_chartsrc_values_opts(&vo, &o.vals);
 	if ((rc = arc_values_user(&user, &vo)) != 0)
 		return rc;
+	R->ca_given = arc_obj_str(user, "admissionWebHooks.caBundle") != NULL;
+	cme_given = arc_v_map_get(user, "certManagerEnabled") != NULL;
 	if (old && old->kind == ARC_MAP) {
 		if (o.reset_values) {
 			/* only the new values */
@@ -495,6 +421,14 @@ static int build_values(struct run *R, const struct arc_rel *cur)
 		if (!o.cert_manager && old && (prev = arc_v_map_get(old, "certManagerEnabled")) && prev->kind == ARC_BOOL &&
 		    !prev->u.b && !arc_v_map_get(user, "certManagerEnabled"))
 			R->cm = CM_NONE;
+		/* --cert-manager=auto|skip given again after a release without it: back to cert-manager (the
+		 * CA kubectl-arc kept for the self-signed path goes too, not one the values gave) */
+		if (o.cert_manager && R->cm != CM_NONE && !cme_given &&
+		    (prev = arc_v_map_get(user, "certManagerEnabled")) && prev->kind == ARC_BOOL && !prev->u.b) {
+			arc_v_map_del(user, "certManagerEnabled");
+			if (!R->ca_given && map_at(user, "admissionWebHooks"))
+				arc_v_map_del(map_at(user, "admissionWebHooks"), "caBundle");
+		}
 		if (!o.auth_secret) {
 			const char *pn = old ? arc_obj_str(old, "authSecret.name") : NULL;
 			o.auth_secret = pn && *pn ? pn : DEFAULT_SECRET;
@@ -580,38 +514,198 @@ static int secret_keys(struct run *R, arc_value **keys)
 	return 0;
 }
 
-static int apply_secret(struct run *R)
+/* apply `obj` (a Secret) as its own object; *result: created / updated / unchanged */
+static int apply_own_secret(struct run *R, arc_value *obj, const char *ns, const char *name, const char **result)
 {
-	arc_value *sec = arc_auth_secret(&R->auth, o.auth_secret, R->ns, R->name), *res = NULL;
 	struct arc_kube_apply_opts ao = { "kubectl-arc", 1, R->dry_server, NULL };
-	arc_value *before = NULL;
-	const char *rv0 = NULL, *rv1;
-	int rc = arc_kube_get(R->k, "v1", "Secret", R->ns, o.auth_secret, &before);
-	if (rc && rc != ARC_E_NOTFOUND) {
-		arc_v_unref(sec);
+	arc_value *before = NULL, *res = NULL;
+	const char *rv0, *rv1;
+	int rc = arc_kube_get(R->k, "v1", "Secret", ns, name, &before);
+	if (rc && rc != ARC_E_NOTFOUND)
 		return rc;
-	}
 	arc_error_clear();
 	rv0 = before ? arc_obj_str(before, "metadata.resourceVersion") : NULL;
-	rc = arc_kube_apply(R->k, sec, &ao, &res);
-	arc_v_unref(sec);
+	rc = arc_kube_apply(R->k, obj, &ao, &res);
 	if (rc == 0) {
 		rv1 = res ? arc_obj_str(res, "metadata.resourceVersion") : NULL;
-		R->secret_result = !before ? "created" : (rv0 && rv1 && !strcmp(rv0, rv1) ? "unchanged" : "updated");
+		*result = !before ? "created" : (rv0 && rv1 && !strcmp(rv0, rv1) ? "unchanged" : "updated");
 	} else {
 		/* the message names the Secret only: arc_kube_apply never quotes the body */
-		arc_deploy_hint(0, R->ns);
+		arc_deploy_hint(0, ns);
 	}
 	arc_v_unref(before);
 	arc_v_unref(res);
 	return rc;
 }
 
-static arc_value *owned_keys(const char *manifest, size_t len, const char *ns)
+static int apply_auth_secret(struct run *R)
+{
+	arc_value *sec = arc_auth_secret(&R->auth, o.auth_secret, R->ns, R->name);
+	int rc = apply_own_secret(R, sec, R->ns, o.auth_secret, &R->secret_result);
+	arc_v_unref(sec);
+	return rc;
+}
+
+/* ---- the webhook serving certificate without cert-manager ----
+ * With certManagerEnabled=false the chart makes a new CA and serving certificate on every
+ * render (into a kubernetes.io/tls Secret and the webhooks' caBundle), so no two renders
+ * are alike and every re-run would be a new revision with a new CA.  kubectl-arc keeps the
+ * first certificate instead: the Secret is applied as its own object (labelled for Helm so
+ * that helm can adopt it, and kubectl-arc/generated so that uninstall finds it), and its CA
+ * goes into the values as admissionWebHooks.caBundle, with which the chart renders the same
+ * webhooks every time and no Secret (the private key stays out of the release record). */
+
+/* the Secret a Deployment of objs mounts at controller-runtime's webhook certificate directory */
+static int serving_secret_name(arc_value *objs, const char *def_ns, const char **ns, const char **name)
+{
+	size_t i, c, m, v;
+	for (i = 0; i < arc_v_list_len(objs); i++) {
+		arc_value *d = arc_v_list_at(objs, i), *ctrs, *vols;
+		const char *kind = arc_obj_str(d, "kind");
+		if (!kind || strcmp(kind, "Deployment"))
+			continue;
+		ctrs = arc_obj_at(d, "spec.template.spec.containers");
+		vols = arc_obj_at(d, "spec.template.spec.volumes");
+		for (c = 0; ctrs && ctrs->kind == ARC_LIST && c < arc_v_list_len(ctrs); c++) {
+			arc_value *mounts = arc_v_map_get(arc_v_list_at(ctrs, c), "volumeMounts");
+			for (m = 0; mounts && mounts->kind == ARC_LIST && m < arc_v_list_len(mounts); m++) {
+				arc_value *mt = arc_v_list_at(mounts, m);
+				const char *path = arc_obj_str(mt, "mountPath"), *vname = arc_obj_str(mt, "name");
+				if (!path || !vname || strcmp(path, CERT_DIR))
+					continue;
+				for (v = 0; vols && vols->kind == ARC_LIST && v < arc_v_list_len(vols); v++) {
+					arc_value *vol = arc_v_list_at(vols, v);
+					const char *vn = arc_obj_str(vol, "name");
+					const char *sn = arc_obj_str(vol, "secret.secretName");
+					if (vn && sn && !strcmp(vn, vname)) {
+						*ns = arc_obj_str(d, "metadata.namespace");
+						if (!*ns || !**ns)
+							*ns = def_ns;
+						*name = sn;
+						return 1;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static arc_value *find_secret(arc_value *objs, const char *name)
+{
+	size_t i;
+	for (i = 0; i < arc_v_list_len(objs); i++) {
+		arc_value *s = arc_v_list_at(objs, i);
+		const char *kind = arc_obj_str(s, "kind"), *n = arc_obj_str(s, "metadata.name");
+		if (kind && n && !strcmp(kind, "Secret") && !strcmp(n, name))
+			return s;
+	}
+	return NULL;
+}
+
+/* data[key] of a Secret (keys contain dots: no path lookup) */
+static const char *secret_data(arc_value *s, const char *key)
+{
+	arc_value *d = s ? arc_v_map_get(s, "data") : NULL, *v;
+	v = d && d->kind == ARC_MAP ? arc_v_map_get(d, key) : NULL;
+	return v && v->kind == ARC_STRING && v->u.s.len ? v->u.s.ptr : NULL;
+}
+
+static void set_serving_labels(arc_value *obj, const struct run *R)
+{
+	arc_value *md = ensure_map(obj, "metadata");
+	arc_value *l = ensure_map(md, "labels"), *a = ensure_map(md, "annotations");
+	arc_v_map_set(l, "app.kubernetes.io/managed-by", arc_v_str("Helm"));
+	arc_v_map_set(l, "app.kubernetes.io/instance", arc_v_str(R->name));
+	arc_v_map_set(l, "kubectl-arc/generated", arc_v_str("webhook-serving-cert"));
+	arc_v_map_set(a, "meta.helm.sh/release-name", arc_v_str(R->name));
+	arc_v_map_set(a, "meta.helm.sh/release-namespace", arc_v_str(R->ns));
+}
+
+/* *rerender = 1 when the values changed and the chart must be rendered again */
+static int pin_serving_cert(struct run *R, int *rerender)
+{
+	const char *ns = NULL, *name = NULL, *ca;
+	arc_value *rendered, *live = NULL, *obj;
+	int rc;
+	*rerender = 0;
+	if (!R->arc_chart || wants_cert_manager(R) || R->ca_given ||
+	    !serving_secret_name(R->r.objs, R->ns, &ns, &name))
+		return 0;
+	rc = arc_kube_get(R->k, "v1", "Secret", ns, name, &live);
+	if (rc && rc != ARC_E_NOTFOUND)
+		return rc;
+	arc_error_clear();
+	rendered = find_secret(R->r.objs, name);
+	if (!rendered) {
+		/* the chart took the caBundle kept in the values: fine while its Secret is there */
+		if (!live && arc_obj_str(R->user, "admissionWebHooks.caBundle")) {
+			arc_v_map_del(map_at(R->user, "admissionWebHooks"), "caBundle");
+			arc_progress_note(R->p, "the webhook serving certificate Secret %s/%s is gone: making a new one",
+					  ns, name);
+			*rerender = 1;
+		}
+		arc_v_unref(live);
+		return 0;
+	}
+	free(R->serving);
+	R->serving = xasprintf("%s/%s", ns, name);
+	if (live && secret_data(live, "ca.crt") && secret_data(live, "tls.crt") && secret_data(live, "tls.key")) {
+		/* keep the certificate that is there (ours, or one an earlier helm revision made) */
+		arc_value *md, *labels = arc_obj_at(live, "metadata.labels");
+		ca = secret_data(live, "ca.crt");
+		/* the whole Secret as it is: applied as kubectl-arc's, with a field left out, server-side
+		 * apply would drop what kubectl-arc applied before (the key, the type) */
+		obj = arc_v_map();
+		arc_v_map_set(obj, "apiVersion", arc_v_str("v1"));
+		arc_v_map_set(obj, "kind", arc_v_str("Secret"));
+		md = ensure_map(obj, "metadata");
+		arc_v_map_set(md, "name", arc_v_str(name));
+		arc_v_map_set(md, "namespace", arc_v_str(ns));
+		if (labels && labels->kind == ARC_MAP)
+			arc_v_map_set(md, "labels", arc_v_copy_deep(labels));
+		arc_v_map_set(obj, "type", arc_v_str(arc_obj_str(live, "type") ? arc_obj_str(live, "type") : "kubernetes.io/tls"));
+		arc_v_map_set(obj, "data", arc_v_copy_deep(arc_v_map_get(live, "data")));
+		set_serving_labels(obj, R);
+		rc = apply_own_secret(R, obj, ns, name, &R->serving_result);
+		if (!strcmp(R->serving_result ? R->serving_result : "", "updated"))
+			R->serving_result = "kept (labels updated)";
+		else
+			R->serving_result = "kept";
+	} else {
+		ca = secret_data(rendered, "ca.crt");
+		obj = arc_v_copy_deep(rendered);
+		set_serving_labels(obj, R);
+		{
+			arc_value *md = ensure_map(obj, "metadata");
+			arc_v_map_set(md, "namespace", arc_v_str(ns));
+		}
+		rc = apply_own_secret(R, obj, ns, name, &R->serving_result);
+	}
+	arc_v_unref(obj);
+	if (rc) {
+		arc_error_prefix("keeping the webhook serving certificate");
+		arc_v_unref(live);
+		return rc;
+	}
+	if (!ca) {
+		arc_v_unref(live);
+		return arc_error_code(ARC_E_PARSE, "the chart's webhook serving certificate Secret %s/%s has no ca.crt",
+				      ns, name);
+	}
+	arc_v_map_set(ensure_map(R->user, "admissionWebHooks"), "caBundle", arc_v_str(ca));
+	arc_v_unref(live);
+	*rerender = 1;
+	return 0;
+}
+
+/* ---- the previous manifest ---- */
+
+static arc_value *owned_keys(const char *manifest, const char *ns)
 {
 	arc_value *objs = NULL, *m = arc_v_map();
 	size_t i;
-	if (!manifest || arc_deploy_parse_manifest(&objs, manifest, len) != 0) {
+	if (!manifest || arc_deploy_parse_manifest(&objs, manifest, strlen(manifest)) != 0) {
 		arc_error_clear();
 		return m;
 	}
@@ -624,8 +718,9 @@ static arc_value *owned_keys(const char *manifest, size_t len, const char *ns)
 	return m;
 }
 
-/* objects of the old manifest that the new one no longer has */
-static arc_value *removed_objects(const char *old_manifest, arc_value *new_objs, const char *ns)
+/* objects of the old manifest that the new one no longer has (`keep`: "ns/name" of a Secret
+ * that stays although it left the manifest, or NULL) */
+static arc_value *removed_objects(const char *old_manifest, arc_value *new_objs, const char *ns, const char *keep)
 {
 	arc_value *old = NULL, *now = arc_v_map(), *gone = arc_v_list();
 	size_t i;
@@ -636,6 +731,11 @@ static arc_value *removed_objects(const char *old_manifest, arc_value *new_objs,
 	}
 	for (i = 0; i < arc_v_list_len(new_objs); i++) {
 		char *key = arc_deploy_key(arc_v_list_at(new_objs, i), ns);
+		arc_v_map_set(now, key, arc_v_bool(1));
+		free(key);
+	}
+	if (keep) {
+		char *key = xasprintf("/Secret/%s", keep);
 		arc_v_map_set(now, key, arc_v_bool(1));
 		free(key);
 	}
@@ -651,51 +751,60 @@ static arc_value *removed_objects(const char *old_manifest, arc_value *new_objs,
 	return gone;
 }
 
-static arc_value *new_release(struct run *R, const struct arc_rel *cur, int revision)
+/* the next revision, pending, as helm's install / upgrade prepares it */
+static int new_release(struct run *R, const struct arc_release *cur, const struct arc_release *last, int revision,
+		       struct arc_release **out)
 {
-	arc_value *rel = arc_v_map(), *info = arc_v_map();
-	char *now = arc_rel_now();
-	const char *first = cur ? arc_obj_str(cur->rel, "info.first_deployed") : NULL;
-	arc_v_map_set(rel, "name", arc_v_str(R->name));
-	arc_v_map_set(info, "first_deployed", arc_v_str(first ? first : now));
-	arc_v_map_set(info, "last_deployed", arc_v_str(now));
-	arc_v_map_set(info, "deleted", arc_v_str("0001-01-01T00:00:00Z"));
-	arc_v_map_set(info, "description", arc_v_str(cur ? "Preparing upgrade" : "Initial install underway"));
-	arc_v_map_set(info, "status", arc_v_str(cur ? "pending-upgrade" : "pending-install"));
-	if (R->r.notes)
-		arc_v_map_set(info, "notes", arc_v_str(R->r.notes));
-	arc_v_map_set(rel, "info", info);
-	arc_v_map_set(rel, "chart", arc_rel_chart_json(R->chart));
-	arc_v_map_set(rel, "config", arc_v_ref(R->user));
-	arc_v_map_set(rel, "manifest", arc_v_str(arc_buf_cstr(&R->r.manifest)));
-	arc_v_map_set(rel, "version", arc_v_int(revision));
-	arc_v_map_set(rel, "namespace", arc_v_str(R->ns));
-	arc_v_map_set(rel, "apply_method", arc_v_str("ssa"));
-	free(now);
-	return rel;
+	struct arc_release *r = arc_release_new();
+	int rc;
+	*out = NULL;
+	if ((rc = arc_release_chart_from(&r->chart, R->chart, NULL)) != 0) {
+		arc_release_free(r);
+		return rc;
+	}
+	r->name = xstrdup(R->name);
+	r->namespace = xstrdup(R->ns);
+	r->version = revision;
+	r->apply_method = xstrdup("ssa");
+	r->config = arc_v_ref(R->user);
+	r->manifest = xstrdup(arc_buf_cstr(&R->r.manifest));
+	r->info.notes = R->r.notes ? xstrdup(R->r.notes) : NULL;
+	r->info.last_deployed = arc_release_now();
+	r->info.first_deployed =
+		xstrdup(cur && cur->info.first_deployed ? cur->info.first_deployed : r->info.last_deployed);
+	/* helm's upgrade carries the last record's labels over */
+	if (cur && last && last->labels)
+		r->labels = arc_v_ref(last->labels);
+	arc_release_set_status(r, cur ? ARC_RELEASE_PENDING_UPGRADE : ARC_RELEASE_PENDING_INSTALL,
+			       o.description ? o.description : cur ? "Preparing upgrade" : "Initial install underway");
+	*out = r;
+	return 0;
 }
 
 /* the stored chart (its metadata) against the chart's metadata */
-static int same_chart(arc_value *stored, arc_value *md)
+static int same_chart(const struct arc_release *cur, arc_value *md)
 {
-	const char *an = arc_obj_str(stored, "metadata.name"), *bn = md ? arc_obj_str(md, "name") : NULL;
-	const char *av = arc_obj_str(stored, "metadata.version"), *bv = md ? arc_obj_str(md, "version") : NULL;
+	arc_value *smd = cur->chart ? cur->chart->metadata : NULL;
+	const char *an = smd ? arc_obj_str(smd, "name") : NULL, *bn = md ? arc_obj_str(md, "name") : NULL;
+	const char *av = smd ? arc_obj_str(smd, "version") : NULL, *bv = md ? arc_obj_str(md, "version") : NULL;
 	return an && bn && av && bv && !strcmp(an, bn) && !strcmp(av, bv);
 }
 
-static void prune_history(struct run *R, int keep_version)
+/* the deployed revision already has this chart, these values and this manifest */
+static int unchanged(struct run *R, const struct arc_release *cur)
 {
-	size_t n = R->nhist + 1, i; /* with the new revision */
-	if (o.history_max <= 0 || n <= (size_t)o.history_max)
-		return;
-	for (i = 0; i < R->nhist && n > (size_t)o.history_max; i++) {
-		if (R->hist[i].version == keep_version || !strcmp(R->hist[i].status, "deployed"))
-			continue;
-		if (arc_rel_delete(R->k, R->ns, R->name, R->hist[i].version) == 0)
-			n--;
-		else
-			arc_error_clear();
-	}
+	char *a, *b;
+	int same;
+	if (!cur || cur != last_rel(R) || !cur->manifest || !same_chart(cur, R->chart->metadata) ||
+	    strcmp(cur->manifest, arc_buf_cstr(&R->r.manifest)))
+		return 0;
+	a = json_text(cur->config ? cur->config : NULL);
+	b = json_text(R->user);
+	/* an empty config is stored as none */
+	same = !strcmp(a, b) || ((!*a || !strcmp(a, "null") || !strcmp(a, "{}")) && !strcmp(b, "{}"));
+	free(a);
+	free(b);
+	return same;
 }
 
 static void print_summary(struct run *R, const char *status, long elapsed_ms)
@@ -733,6 +842,12 @@ static void print_summary(struct run *R, const char *status, long elapsed_ms)
 		}
 		arc_v_map_set(sec, "keys", keys);
 		arc_v_map_set(m, "authSecret", sec);
+		if (R->serving) {
+			arc_value *sc = arc_v_map();
+			arc_v_map_set(sc, "secret", arc_v_str(R->serving));
+			arc_v_map_set(sc, "result", arc_v_str(R->serving_result ? R->serving_result : "kept"));
+			arc_v_map_set(m, "webhookCertificate", sc);
+		}
 		arc_v_map_set(m, "elapsedSeconds", arc_v_float((double)elapsed_ms / 1000.0));
 		arc_v_map_set(m, "notes", arc_v_str(R->r.notes ? R->r.notes : ""));
 		arc_json_dump(&b, m, ARC_JSON_INDENT);
@@ -771,7 +886,7 @@ static int dry_client(struct run *R)
 	int rc;
 	if ((rc = build_values(R, NULL)) != 0)
 		return fail_msg(R, NULL);
-	rc = render(&R->r, R->chart, R->user, R->name, R->ns, 1, R->upgrade, NULL, NULL, &w);
+	rc = render(&R->r, R->chart, R->user, R->name, R->ns, 1, R->upgrade, NULL, NULL, o.skip_schema, &w);
 	print_warnings(&w);
 	if (rc)
 		return fail_msg(R, "rendering the chart");
@@ -797,71 +912,89 @@ static int dry_client(struct run *R)
 	return 0;
 }
 
-/* what to do on failure with --atomic: a new release is uninstalled, an upgrade rolled back */
-static void roll_back(struct run *R, arc_value *rel, const struct arc_rel *cur, const struct arc_deploy_opts *dopt)
+/* --atomic after a failure: a new release is uninstalled, an upgrade rolled back to `cur` as a
+ * new revision (helm's rollback: the rolled-back-to contents, "Rollback to N") */
+static void roll_back(struct run *R, const struct arc_release *cur, const struct arc_deploy_opts *dopt)
 {
 	struct arc_deploy_result dr;
+	struct arc_release *back = NULL;
+	arc_value *objs = NULL, *gone;
+	struct arc_deploy_opts ro = *dopt;
+	char *desc;
 	arc_error_clear();
 	if (!cur) {
 		arc_progress_step(R->p, "Rolling back: uninstalling the failed release");
 		if (arc_deploy_delete(R->k, R->r.objs, dopt, &dr, NULL) == 0 &&
-		    arc_rel_delete(R->k, R->ns, R->name, R->revision) == 0)
+		    arc_release_delete(R->k, R->ns, R->name, R->revision, NULL) == 0)
 			arc_progress_done(R->p, 1, "Uninstalled the failed release (--atomic)");
 		else
 			arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
 		return;
 	}
-	{
-		const char *man = arc_obj_str(cur->rel, "manifest");
-		arc_value *objs = NULL, *gone, *back;
-		struct arc_deploy_opts ro = *dopt;
-		char *desc;
-		arc_progress_step(R->p, "Rolling back to revision %d", cur->version);
-		if (!man || arc_deploy_parse_manifest(&objs, man, strlen(man)) != 0) {
-			arc_progress_done(R->p, 0, "Rolling back failed: the previous manifest cannot be read");
-			return;
-		}
-		ro.owned = NULL;
-		ro.take_ownership = 1;
-		if (arc_deploy_apply(R->k, NULL, objs, &ro, &dr) != 0) {
-			arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
-			arc_v_unref(objs);
-			return;
-		}
-		gone = removed_objects(arc_buf_cstr(&R->r.manifest), objs, R->ns);
-		arc_deploy_delete(R->k, gone, dopt, &dr, NULL);
-		arc_v_unref(gone);
-		arc_v_unref(objs);
-		arc_error_clear();
-		/* a new revision with the old release's contents, as helm rollback */
-		back = arc_v_copy_deep(cur->rel);
-		arc_v_map_set(back, "version", arc_v_int(R->revision + 1));
-		desc = xasprintf("Rollback to %d", cur->version);
-		arc_rel_set_status(back, "deployed", desc);
-		free(desc);
-		{
-			char *now = arc_rel_now();
-			arc_value *info = arc_v_map_get(back, "info");
-			arc_v_map_set(info, "last_deployed", arc_v_str_take(now, strlen(now)));
-		}
-		if (arc_rel_write(R->k, back, 1) == 0) {
-			arc_value *old = arc_v_copy_deep(cur->rel);
-			arc_rel_set_status(old, "superseded", NULL);
-			arc_rel_write(R->k, old, 0);
-			arc_v_unref(old);
-		}
-		arc_v_unref(back);
-		arc_progress_done(R->p, 1, "Rolled back to revision %d (--atomic)", cur->version);
+	arc_progress_step(R->p, "Rolling back to revision %d", cur->version);
+	if (!cur->manifest || arc_deploy_parse_manifest(&objs, cur->manifest, strlen(cur->manifest)) != 0) {
+		arc_progress_done(R->p, 0, "Rolling back failed: the manifest of revision %d cannot be read", cur->version);
+		return;
 	}
-	(void)rel;
+	ro.owned = NULL;
+	ro.take_ownership = 1;
+	if (arc_deploy_apply(R->k, NULL, objs, &ro, &dr) != 0) {
+		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+		arc_v_unref(objs);
+		return;
+	}
+	gone = removed_objects(arc_buf_cstr(&R->r.manifest), objs, R->ns, R->serving);
+	if (arc_deploy_delete(R->k, gone, dopt, &dr, NULL) != 0)
+		arc_error_clear();
+	arc_v_unref(gone);
+	arc_v_unref(objs);
+	if (arc_release_get(R->k, R->ns, R->name, cur->version, &back) != 0) {
+		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+		return;
+	}
+	back->version = R->revision + 1;
+	arc_release_set_str(&back->info.deleted, NULL);
+	free(back->info.last_deployed);
+	back->info.last_deployed = arc_release_now();
+	desc = xasprintf("Rollback to %d", cur->version);
+	arc_release_set_status(back, ARC_RELEASE_DEPLOYED, desc);
+	free(desc);
+	if (arc_release_create(R->k, back) != 0 ||
+	    arc_release_mark(R->k, R->ns, R->name, cur->version, ARC_RELEASE_SUPERSEDED, NULL) != 0)
+		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+	else
+		arc_progress_done(R->p, 1, "Rolled back to revision %d (--atomic)", cur->version);
+	arc_release_free(back);
+}
+
+/* render, then keep the webhook serving certificate stable (at most two more renders) */
+static int render_release(struct run *R, int revision, int is_upgrade, struct arc_warnings *w)
+{
+	int pass, again = 0, rc;
+	for (pass = 0; pass < 3; pass++) {
+		rendered_release(&R->r);
+		rc = render(&R->r, R->chart, R->user, R->name, R->ns, revision, is_upgrade, &R->caps, R->k,
+			    o.skip_schema, w);
+		if (rc) {
+			arc_error_prefix("rendering the chart");
+			return rc;
+		}
+		if (pass == 2)
+			break;
+		if ((rc = pin_serving_cert(R, &again)) != 0)
+			return rc;
+		if (!again)
+			break;
+	}
+	return 0;
 }
 
 static int run_cluster(struct run *R)
 {
 	struct arc_warnings w = { NULL, 0, 0 };
 	struct arc_deploy_opts dopt;
-	const struct arc_rel *last, *cur;
-	arc_value *rel = NULL, *owned = NULL, *keys = NULL;
+	struct arc_release *last, *cur, *rel = NULL;
+	arc_value *owned = NULL, *keys = NULL;
 	long start_ms = arc_progress_elapsed_ms(R->p), left;
 	int rc, revision, ret = 1, is_upgrade, need_cm;
 	char *err = NULL;
@@ -873,31 +1006,27 @@ static int run_cluster(struct run *R)
 	arc_progress_step(R->p, "Connecting to %s", arc_kube_cfg(R->k)->server);
 	if (get_caps(R->k, &R->caps) != 0)
 		return fail_msg(R, NULL);
-	if (arc_rel_history(R->k, R->ns, R->name, &R->hist, &R->nhist) != 0)
+	if (arc_release_history(R->k, R->ns, R->name, &R->hist, &R->nhist) != 0)
 		return fail_msg(R, NULL);
 	arc_progress_done(R->p, 1, "Connected to %s (Kubernetes %s)", arc_kube_cfg(R->k)->server,
 			  R->caps.kube_version ? R->caps.kube_version : "?");
 
 	last = last_rel(R);
 	cur = deployed_rel(R);
-	if (!cur && last && (!strcmp(last->status, "failed") || !strcmp(last->status, "superseded")))
-		cur = NULL; /* a failed install: install again */
-	if (last && !strcmp(last->status, "uninstalled"))
+	if (last && !strcmp(status_of(last), ARC_RELEASE_UNINSTALLED))
 		last = NULL, cur = NULL;
 	if (R->upgrade && !last && !o.install) {
 		arc_error_code(ARC_E_NOTFOUND, "release \"%s\" not found in namespace %s: install it first "
 					       "(`%s install`) or pass --install", R->name, R->ns, arc_prog());
 		return fail_msg(R, NULL);
 	}
-	if (last && !strncmp(last->status, "pending-", 8))
+	if (last && !strncmp(status_of(last), "pending-", 8))
 		arc_progress_note(R->p, "revision %d was left %s (an interrupted run): completing it now",
-				  last->version, last->status);
+				  last->version, status_of(last));
 	is_upgrade = cur != NULL;
-	revision = R->nhist ? R->hist[R->nhist - 1].version + 1 : 1;
+	revision = R->nhist ? R->hist[R->nhist - 1]->version + 1 : 1;
 
-	/* namespace, then the credentials (a prompt comes before any live display) */
-	if (ensure_namespace(R) != 0)
-		return fail_msg(R, NULL);
+	/* the values, then the credentials (a prompt comes before any live display), then the namespace */
 	if (build_values(R, cur ? cur : last) != 0)
 		return fail_msg(R, "reading values");
 	if (R->arc_chart && !R->auth.token && !R->auth.private_key) {
@@ -916,6 +1045,10 @@ static int run_cluster(struct run *R)
 				return fail_msg(R, NULL);
 		}
 	}
+	if (ensure_namespace(R) != 0) {
+		arc_v_unref(keys);
+		return fail_msg(R, NULL);
+	}
 
 	memset(&dopt, 0, sizeof(dopt));
 	dopt.flags = &R->kf;
@@ -925,9 +1058,8 @@ static int run_cluster(struct run *R)
 	 * manager's Update operation: server-side apply takes them over, as helm 4 does when it switches a
 	 * release to SSA */
 	{
-		const struct arc_rel *src = cur ? cur : last;
-		const char *am = src ? arc_obj_str(src->rel, "apply_method") : NULL;
-		dopt.force = o.force_conflicts || (src && (!am || strcmp(am, "ssa")));
+		const struct arc_release *src = cur ? cur : last;
+		dopt.force = o.force_conflicts || (src && (!src->apply_method || strcmp(src->apply_method, "ssa")));
 	}
 	dopt.dry_run = R->dry_server;
 	dopt.namespace = R->ns;
@@ -942,7 +1074,7 @@ static int run_cluster(struct run *R)
 	/* cert-manager */
 	need_cm = wants_cert_manager(R);
 	if (!need_cm) {
-		R->cm_result = R->cm == CM_NONE ? "none (ARC's self-signed certificates)" : "not needed";
+		R->cm_result = R->cm == CM_NONE || R->arc_chart ? "none (ARC's self-signed certificates)" : "not needed";
 	} else if (R->cm == CM_SKIP) {
 		R->cm_result = "skipped (--cert-manager=skip)";
 	} else {
@@ -952,6 +1084,8 @@ static int run_cluster(struct run *R)
 		healthy = arc_cm_detect(R->k, &st);
 		if (healthy < 0) {
 			arc_cm_state_release(&st);
+			arc_v_unref(keys);
+			arc_deploy_hint(0, R->ns);
 			return fail_msg(R, "checking cert-manager");
 		}
 		if (healthy) {
@@ -970,6 +1104,7 @@ static int run_cluster(struct run *R)
 			free(src);
 			if (rc) {
 				arc_cm_state_release(&st);
+				arc_v_unref(keys);
 				return fail_msg(R, NULL);
 			}
 			arc_progress_done(R->p, 1, R->dry_server ? "cert-manager would be installed (server dry run)"
@@ -983,8 +1118,10 @@ static int run_cluster(struct run *R)
 	if (R->arc_chart) {
 		if (R->auth.token || R->auth.private_key) {
 			arc_progress_step(R->p, "Applying Secret %s/%s (from %s)", R->ns, o.auth_secret, R->auth.source);
-			if (apply_secret(R) != 0)
+			if (apply_auth_secret(R) != 0) {
+				arc_v_unref(keys);
 				return fail_msg(R, NULL);
+			}
 			arc_progress_done(R->p, 1, "Secret %s/%s %s (keys: %s)", R->ns, o.auth_secret, R->secret_result,
 					  R->auth.token ? "github_token"
 							: "github_app_id, github_app_installation_id, github_app_private_key");
@@ -1004,12 +1141,12 @@ static int run_cluster(struct run *R)
 
 	/* render */
 	arc_progress_step(R->p, "Rendering %s", arc_chart_name(R->chart));
-	rc = render(&R->r, R->chart, R->user, R->name, R->ns, revision, is_upgrade, &R->caps, R->k, &w);
+	rc = render_release(R, revision, is_upgrade, &w);
 	if (w.n && R->p)
 		arc_progress_done(R->p, rc == 0, NULL);
 	print_warnings(&w);
 	if (rc)
-		return fail_msg(R, "rendering the chart");
+		return fail_msg(R, NULL);
 	arc_progress_done(R->p, 1, "Rendered %zu objects and %zu CRDs", arc_v_list_len(R->r.objs),
 			  arc_v_list_len(R->r.crds));
 	if (R->r.nhooks)
@@ -1017,15 +1154,13 @@ static int run_cluster(struct run *R)
 				  R->r.nhooks);
 
 	/* nothing to do? (the same chart, values and manifest as the deployed revision) */
-	if (cur && !R->dry_server && same_chart(arc_v_map_get(cur->rel, "chart"), R->chart->metadata) &&
-	    arc_v_map_get(cur->rel, "config") && arc_v_equal(arc_v_map_get(cur->rel, "config"), R->user) &&
-	    arc_obj_str(cur->rel, "manifest") && !strcmp(arc_obj_str(cur->rel, "manifest"), arc_buf_cstr(&R->r.manifest))) {
+	if (!R->dry_server && unchanged(R, cur)) {
 		struct arc_deploy_opts vo = dopt;
-		owned = owned_keys(arc_obj_str(cur->rel, "manifest"), strlen(arc_obj_str(cur->rel, "manifest")), R->ns);
+		owned = owned_keys(cur->manifest, R->ns);
 		vo.owned = owned;
 		arc_progress_step(R->p, "Checking the %zu objects of revision %d", arc_v_list_len(R->r.objs),
 				  cur->version);
-		if (arc_deploy_apply(R->k, R->r.crds, R->r.objs, &vo, &R->applied) != 0) {
+		if (arc_deploy_apply(R->k, o.skip_crds ? NULL : R->r.crds, R->r.objs, &vo, &R->applied) != 0) {
 			arc_v_unref(owned);
 			return fail_msg(R, NULL);
 		}
@@ -1047,37 +1182,35 @@ static int run_cluster(struct run *R)
 		R->revision = cur->version;
 		R->nochange = R->applied.created + R->applied.changed == 0 &&
 			      (!R->secret_result || !strcmp(R->secret_result, "unchanged") ||
-			       !strcmp(R->secret_result, "existing"));
+			       !strcmp(R->secret_result, "existing")) &&
+			      (!R->serving_result || !strcmp(R->serving_result, "kept"));
 		if (!R->json && !o.quiet)
 			fprintf(stderr, "%s\n", R->nochange ? "Nothing to do: the release is installed and up to date."
 							    : "The release was up to date; drifted objects were repaired.");
-		print_summary(R, "deployed", arc_progress_elapsed_ms(R->p));
+		print_summary(R, ARC_RELEASE_DEPLOYED, arc_progress_elapsed_ms(R->p));
 		return 0;
 	}
 
 	R->revision = revision;
-	rel = new_release(R, cur, revision);
-	if (o.description)
-		arc_rel_set_status(rel, is_upgrade ? "pending-upgrade" : "pending-install", o.description);
+	if (new_release(R, cur, last, revision, &rel) != 0)
+		return fail_msg(R, "recording the release");
 	if (!R->dry_server) {
-		if (arc_rel_write(R->k, rel, 1) != 0) {
-			arc_v_unref(rel);
+		/* helm's Storage.Create: prune to --history-max before the new record */
+		if (o.history_max > 0 && arc_release_prune(R->k, R->ns, R->name, (int)o.history_max - 1, NULL) != 0)
+			arc_error_clear();
+		if (arc_release_create(R->k, rel) != 0) {
+			arc_release_free(rel);
 			return fail_msg(R, NULL);
 		}
 		/* a stale pending record of an interrupted run is over */
-		if (last && !strncmp(last->status, "pending-", 8)) {
-			arc_value *old = arc_v_copy_deep(last->rel);
-			arc_rel_set_status(old, "failed", "Interrupted before it completed; continued by a later revision");
-			if (arc_rel_write(R->k, old, 0) != 0)
-				arc_error_clear();
-			arc_v_unref(old);
-		}
+		if (last && !strncmp(status_of(last), "pending-", 8) &&
+		    arc_release_mark(R->k, R->ns, R->name, last->version, ARC_RELEASE_FAILED,
+				     "Interrupted before it completed; continued by a later revision") != 0)
+			arc_error_clear();
 	}
 
 	/* apply */
-	owned = cur ? owned_keys(arc_obj_str(cur->rel, "manifest"),
-				 arc_obj_str(cur->rel, "manifest") ? strlen(arc_obj_str(cur->rel, "manifest")) : 0, R->ns)
-		    : NULL;
+	owned = cur ? owned_keys(cur->manifest, R->ns) : NULL;
 	dopt.owned = owned;
 	arc_progress_step(R->p, "Applying %zu objects%s", arc_v_list_len(R->r.objs) + arc_v_list_len(R->r.crds),
 			  R->dry_server ? " (server dry run)" : "");
@@ -1089,7 +1222,7 @@ static int run_cluster(struct run *R)
 			  R->dry_server ? " (server dry run)" : "");
 	/* an upgrade deletes what left the chart */
 	if (cur) {
-		arc_value *gone = removed_objects(arc_obj_str(cur->rel, "manifest"), R->r.objs, R->ns);
+		arc_value *gone = removed_objects(cur->manifest, R->r.objs, R->ns, R->serving);
 		if (arc_v_list_len(gone)) {
 			arc_value *kept = NULL;
 			arc_progress_step(R->p, "Deleting %zu objects that left the chart", arc_v_list_len(gone));
@@ -1104,7 +1237,6 @@ static int run_cluster(struct run *R)
 		arc_v_unref(gone);
 	}
 	if (R->dry_server) {
-		R->status = "pending (server dry run)";
 		print_summary(R, "dry run complete", arc_progress_elapsed_ms(R->p));
 		ret = 0;
 		goto out;
@@ -1117,19 +1249,13 @@ static int run_cluster(struct run *R)
 			goto failed;
 		arc_progress_done(R->p, 1, "The controller is rolled out and its webhook has ready endpoints");
 	}
-	arc_rel_set_status(rel, "deployed", o.description ? o.description : is_upgrade ? "Upgrade complete"
-											: "Install complete");
-	if (arc_rel_write(R->k, rel, 0) != 0)
+	arc_release_set_status(rel, ARC_RELEASE_DEPLOYED,
+			       o.description ? o.description : is_upgrade ? "Upgrade complete" : "Install complete");
+	if (arc_release_update(R->k, rel) != 0)
 		goto failed;
-	if (cur) {
-		arc_value *old = arc_v_copy_deep(cur->rel);
-		arc_rel_set_status(old, "superseded", NULL);
-		if (arc_rel_write(R->k, old, 0) != 0)
-			arc_error_clear();
-		arc_v_unref(old);
-	}
-	prune_history(R, revision);
-	print_summary(R, "deployed", arc_progress_elapsed_ms(R->p));
+	if (cur && arc_release_mark(R->k, R->ns, R->name, cur->version, ARC_RELEASE_SUPERSEDED, NULL) != 0)
+		arc_error_clear();
+	print_summary(R, ARC_RELEASE_DEPLOYED, arc_progress_elapsed_ms(R->p));
 	ret = 0;
 	goto out;
 
@@ -1138,25 +1264,25 @@ failed:
 	arc_progress_done(R->p, 0, NULL);
 	if (!R->dry_server) {
 		char *desc = xasprintf("Release \"%s\" failed: %s", R->name, err);
-		arc_rel_set_status(rel, "failed", desc);
+		arc_release_set_status(rel, ARC_RELEASE_FAILED, desc);
 		free(desc);
-		if (arc_rel_write(R->k, rel, 0) != 0)
+		if (arc_release_update(R->k, rel) != 0)
 			arc_error_clear();
 		if (o.atomic)
-			roll_back(R, rel, cur, &dopt);
+			roll_back(R, cur, &dopt);
 	}
 	fprintf(stderr, "Error: %s\n", err);
 	ret = 1;
 out:
 	free(err);
 	arc_v_unref(owned);
-	arc_v_unref(rel);
+	arc_release_free(rel);
 	return ret;
 }
 
 static int run(int argc, char **argv, int upgrade)
 {
-	const struct arc_cmd_spec *spec = upgrade ? &upgrade_spec : &install_spec;
+	const struct arc_cmd_spec *spec = upgrade ? &arc_upgrade_spec : &arc_install_spec;
 	struct arc_strlist pos = { NULL, 0 };
 	struct arc_auth_opts ao;
 	struct run R;
@@ -1187,7 +1313,7 @@ static int run(int argc, char **argv, int upgrade)
 		goto done;
 	}
 	R.name = pos.n ? pos.v[0] : DEFAULT_RELEASE;
-	if (!valid_release_name(R.name)) {
+	if (!arc_chartsrc_valid_release_name(R.name)) {
 		fprintf(stderr, "Error: release name \"%s\" is invalid: lowercase letters, digits, '-' and '.', at most "
 				"53 characters\n", R.name);
 		ret = 2;
@@ -1247,9 +1373,15 @@ static int run(int argc, char **argv, int upgrade)
 		goto done;
 	}
 	arc_error_clear();
-	if (load_chart(&R.chart) != 0) {
-		fprintf(stderr, "Error: loading the chart: %s\n", arc_error_last());
-		goto done;
+	if (R.auth.warning[0] && !o.quiet)
+		fprintf(stderr, "%s\n", R.auth.warning);
+	{
+		struct arc_repo_http h;
+		memset(&h, 0, sizeof(h));
+		if (arc_chartsrc_load(&R.chart, o.chart, o.repo, o.version, &h) != 0 || arc_chartsrc_check(R.chart) != 0) {
+			fprintf(stderr, "Error: loading the chart: %s\n", arc_error_last());
+			goto done;
+		}
 	}
 	R.arc_chart = map_at(R.chart->values, "authSecret") != NULL;
 	R.p = arc_progress_new(o.quiet || R.json ? (o.quiet ? ARC_PROGRESS_QUIET : ARC_PROGRESS_PLAIN)
@@ -1265,19 +1397,15 @@ done:
 	arc_progress_free(R.p);
 	fflush(stdout);
 	rendered_release(&R.r);
-	arc_rel_history_free(R.hist, R.nhist);
+	arc_release_list_free(R.hist, R.nhist);
+	free(R.serving);
 	caps_release(&R.caps);
 	arc_kube_close(R.k);
 	arc_chart_free(R.chart);
 	arc_v_unref(R.user);
 	arc_auth_release(&R.auth);
 	arc_strlist_release(&pos);
-	arc_strlist_release(&o.values);
-	arc_strlist_release(&o.set);
-	arc_strlist_release(&o.set_string);
-	arc_strlist_release(&o.set_json);
-	arc_strlist_release(&o.set_file);
-	arc_strlist_release(&o.set_literal);
+	arc_chartsrc_values_release(&o.vals);
 	arc_strlist_release(&arc_kube_cli.as_groups);
 	return ret;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/encoding.h"
+#include "../chart/release.h"
 #include "../value/codec.h"
 #include "certmanager.h"
 #include "cmd.h"
@@ -21,7 +21,8 @@ static const struct arc_opt status_opts[] = {
 	ARC_OPT_END,
 };
 static const struct arc_opt *const status_tables[] = { status_opts, arc_kube_opts, NULL };
-static const struct arc_cmd_spec status_spec = {
+extern const struct arc_cmd_spec arc_status_spec;
+const struct arc_cmd_spec arc_status_spec = {
 	"status", "[NAME] [flags]", "Show the state of the ARC installation",
 	"The release (revision, status, chart, app version, last deployed), the controller Deployment and its "
 	"webhook endpoints, cert-manager, the CRDs, the auth Secret (its keys, never their values) and how many "
@@ -49,19 +50,32 @@ static int count_obj(void *ctx, arc_value *item)
 	return 0;
 }
 
-/* CRDs the release's chart carries (crds/ files in the stored chart) */
-static arc_value *crd_names(arc_value *rel)
+/* a read that failed for another reason than absence: say so instead of "missing" */
+static void read_error(arc_value *e, int rc)
 {
-	arc_value *files = arc_obj_at(rel, "chart.files"), *out = arc_v_list();
+	const char *m = arc_error_last();
+	if (rc == 0 || rc == ARC_E_NOTFOUND)
+		return;
+	arc_v_map_set(e, "error", arc_v_str(strstr(m, "forbidden") ? "forbidden to your Kubernetes user" : m));
+}
+
+static const char *unreadable(arc_value *e)
+{
+	arc_value *v = arc_v_map_get(e, "error");
+	return v && v->kind == ARC_STRING ? v->u.s.ptr : NULL;
+}
+
+/* CRDs the release's chart carries (crds/ files in the stored chart) */
+static arc_value *crd_names(const struct arc_release *rel)
+{
+	arc_value *out = arc_v_list();
 	size_t i, j;
-	for (i = 0; files && files->kind == ARC_LIST && i < arc_v_list_len(files); i++) {
-		arc_value *f = arc_v_list_at(files, i), *docs = NULL;
-		const char *name = arc_obj_str(f, "name"), *data = arc_obj_str(f, "data");
-		struct arc_buf raw = ARC_BUF_INIT;
-		if (!name || !data || strncmp(name, "crds/", 5))
+	for (i = 0; rel->chart && i < rel->chart->nfiles; i++) {
+		const struct arc_release_file *f = &rel->chart->files[i];
+		arc_value *docs = NULL;
+		if (!f->name || strncmp(f->name, "crds/", 5))
 			continue;
-		if (arc_b64_decode(&raw, data, strlen(data)) == 0 &&
-		    arc_deploy_parse_manifest(&docs, raw.ptr ? raw.ptr : "", raw.len) == 0)
+		if (arc_deploy_parse_manifest(&docs, f->data ? f->data : "", f->len) == 0)
 			for (j = 0; j < arc_v_list_len(docs); j++) {
 				arc_value *d = arc_v_list_at(docs, j);
 				if (arc_obj_str(d, "kind") && !strcmp(arc_obj_str(d, "kind"), "CustomResourceDefinition"))
@@ -69,9 +83,14 @@ static arc_value *crd_names(arc_value *rel)
 			}
 		arc_error_clear();
 		arc_v_unref(docs);
-		arc_buf_release(&raw);
 	}
 	return out;
+}
+
+static const char *md_str(const struct arc_release *rel, const char *key)
+{
+	const char *v = rel->chart && rel->chart->metadata ? arc_obj_str(rel->chart->metadata, key) : NULL;
+	return v ? v : "";
 }
 
 int arc_cmd_status(int argc, char **argv)
@@ -79,17 +98,17 @@ int arc_cmd_status(int argc, char **argv)
 	struct arc_strlist pos = { NULL, 0 };
 	struct arc_kube_flags kf;
 	struct arc_kube *k = NULL;
-	struct arc_rel *hist = NULL;
+	struct arc_release **hist = NULL, *rel;
 	size_t nhist = 0, i, j;
-	arc_value *rel, *objs = NULL, *out = arc_v_map(), *ctl = arc_v_list(), *hooks = arc_v_list();
+	arc_value *objs = NULL, *out = arc_v_map(), *ctl = arc_v_list(), *hooks = arc_v_list();
 	arc_value *crds = NULL, *crdout = arc_v_list(), *runners = arc_v_map();
-	const char *name, *ns, *manifest, *secret;
+	const char *name, *ns, *secret;
 	int rc, ret = 1, json;
 	struct arc_buf b = ARC_BUF_INIT;
 
 	memset(&o, 0, sizeof(o));
 	memset(&arc_kube_cli, 0, sizeof(arc_kube_cli));
-	rc = arc_opts_parse(&status_spec, argc, argv, &pos);
+	rc = arc_opts_parse(&arc_status_spec, argc, argv, &pos);
 	if (rc == 1) {
 		ret = 0;
 		goto done;
@@ -102,10 +121,14 @@ int arc_cmd_status(int argc, char **argv)
 	}
 	json = o.output && !strcmp(o.output, "json");
 	name = pos.n ? pos.v[0] : "actions-runner-controller";
-	ns = arc_kube_cli.namespace && *arc_kube_cli.namespace ? arc_kube_cli.namespace : "actions-runner-system";
+	ns = arc_kube_cli.namespace && *arc_kube_cli.namespace ? arc_kube_cli.namespace : NULL;
+	if (!ns) {
+		const char *hn = getenv("HELM_NAMESPACE");
+		ns = getenv("HELM_PLUGIN_NAME") && hn && *hn && strcmp(hn, "default") ? hn : "actions-runner-system";
+	}
 	arc_kube_cli_flags(&kf);
 	kf.namespace = ns;
-	if (arc_kube_open(&k, &kf) != 0 || arc_rel_history(k, ns, name, &hist, &nhist) != 0) {
+	if (arc_kube_open(&k, &kf) != 0 || arc_release_history(k, ns, name, &hist, &nhist) != 0) {
 		fprintf(stderr, "Error: %s\n", arc_error_last());
 		goto done;
 	}
@@ -115,25 +138,19 @@ int arc_cmd_status(int argc, char **argv)
 			arc_prog());
 		goto done;
 	}
-	rel = hist[nhist - 1].rel;
+	rel = hist[nhist - 1];
 	arc_v_map_set(out, "name", arc_v_str(name));
 	arc_v_map_set(out, "namespace", arc_v_str(ns));
-	arc_v_map_set(out, "revision", arc_v_int(hist[nhist - 1].version));
-	arc_v_map_set(out, "status", arc_v_str(hist[nhist - 1].status));
-	arc_v_map_set(out, "description", arc_v_str(arc_obj_str(rel, "info.description") ?
-						    arc_obj_str(rel, "info.description") : ""));
-	arc_v_map_set(out, "chart", arc_v_str(arc_obj_str(rel, "chart.metadata.name") ?
-					      arc_obj_str(rel, "chart.metadata.name") : ""));
-	arc_v_map_set(out, "chartVersion", arc_v_str(arc_obj_str(rel, "chart.metadata.version") ?
-						     arc_obj_str(rel, "chart.metadata.version") : ""));
-	arc_v_map_set(out, "appVersion", arc_v_str(arc_obj_str(rel, "chart.metadata.appVersion") ?
-						   arc_obj_str(rel, "chart.metadata.appVersion") : ""));
-	arc_v_map_set(out, "lastDeployed", arc_v_str(arc_obj_str(rel, "info.last_deployed") ?
-						     arc_obj_str(rel, "info.last_deployed") : ""));
+	arc_v_map_set(out, "revision", arc_v_int(rel->version));
+	arc_v_map_set(out, "status", arc_v_str(rel->info.status ? rel->info.status : ARC_RELEASE_UNKNOWN));
+	arc_v_map_set(out, "description", arc_v_str(rel->info.description ? rel->info.description : ""));
+	arc_v_map_set(out, "chart", arc_v_str(md_str(rel, "name")));
+	arc_v_map_set(out, "chartVersion", arc_v_str(md_str(rel, "version")));
+	arc_v_map_set(out, "appVersion", arc_v_str(md_str(rel, "appVersion")));
+	arc_v_map_set(out, "lastDeployed", arc_v_str(rel->info.last_deployed ? rel->info.last_deployed : ""));
 
 	/* controller Deployments and webhook Services of the manifest */
-	manifest = arc_obj_str(rel, "manifest");
-	if (manifest && arc_deploy_parse_manifest(&objs, manifest, strlen(manifest)) != 0) {
+	if (rel->manifest && arc_deploy_parse_manifest(&objs, rel->manifest, strlen(rel->manifest)) != 0) {
 		arc_error_clear();
 		objs = NULL;
 	}
@@ -144,14 +161,15 @@ int arc_cmd_status(int argc, char **argv)
 			const char *dns = arc_obj_str(obj, "metadata.namespace");
 			arc_value *d = NULL, *e = arc_v_map();
 			arc_v_map_set(e, "name", arc_v_str(arc_obj_str(obj, "metadata.name")));
-			if (arc_kube_get(k, "apps/v1", "Deployment", dns ? dns : ns, arc_obj_str(obj, "metadata.name"), &d) ==
-			    0) {
+			rc = arc_kube_get(k, "apps/v1", "Deployment", dns ? dns : ns, arc_obj_str(obj, "metadata.name"), &d);
+			if (rc == 0) {
 				arc_v_map_set(e, "replicas", arc_v_int(num(d, "spec.replicas")));
 				arc_v_map_set(e, "ready", arc_v_int(num(d, "status.readyReplicas")));
 				arc_v_map_set(e, "available", arc_v_int(num(d, "status.availableReplicas")));
 				arc_v_map_set(e, "rolledOut", arc_v_bool(arc_kube_pred_rollout(NULL, d) > 0));
 			} else {
-				arc_v_map_set(e, "missing", arc_v_bool(1));
+				arc_v_map_set(e, "missing", arc_v_bool(rc == ARC_E_NOTFOUND));
+				read_error(e, rc);
 			}
 			arc_error_clear();
 			arc_v_unref(d);
@@ -187,7 +205,7 @@ int arc_cmd_status(int argc, char **argv)
 
 	/* cert-manager */
 	{
-		arc_value *cme = arc_obj_at(rel, "config.certManagerEnabled"), *cm = arc_v_map();
+		arc_value *cme = rel->config ? arc_obj_at(rel->config, "certManagerEnabled") : NULL, *cm = arc_v_map();
 		if (cme && cme->kind == ARC_BOOL && !cme->u.b) {
 			arc_v_map_set(cm, "used", arc_v_bool(0));
 		} else {
@@ -220,6 +238,7 @@ int arc_cmd_status(int argc, char **argv)
 		rc = arc_kube_get(k, "apiextensions.k8s.io/v1", "CustomResourceDefinition", NULL, cname ? cname : "",
 				  &live);
 		arc_v_map_set(e, "present", arc_v_bool(rc == 0));
+		read_error(e, rc);
 		arc_v_map_set(e, "established", arc_v_bool(rc == 0 && arc_kube_pred_established(NULL, live) > 0));
 		if (rc == 0 && group && kind && ver) {
 			struct counter cnt = { 0, 0 };
@@ -241,19 +260,21 @@ int arc_cmd_status(int argc, char **argv)
 	arc_v_map_set(out, "runners", arc_v_ref(runners));
 
 	/* the auth Secret: keys only */
-	secret = arc_obj_str(rel, "config.authSecret.name");
+	secret = rel->config ? arc_obj_str(rel->config, "authSecret.name") : NULL;
 	{
 		arc_value *s = NULL, *e = arc_v_map(), *keys = arc_v_list();
 		if (!secret)
 			secret = "controller-manager";
 		arc_v_map_set(e, "name", arc_v_str(secret));
-		if (arc_kube_get(k, "v1", "Secret", ns, secret, &s) == 0) {
+		rc = arc_kube_get(k, "v1", "Secret", ns, secret, &s);
+		if (rc == 0) {
 			arc_value *data = arc_v_map_get(s, "data");
 			for (i = 0; data && data->kind == ARC_MAP && i < arc_v_map_len(data); i++)
 				arc_v_list_push(keys, arc_v_str(arc_v_map_key(data, i)));
 			arc_v_map_set(e, "present", arc_v_bool(1));
 		} else {
 			arc_v_map_set(e, "present", arc_v_bool(0));
+			read_error(e, rc);
 		}
 		arc_error_clear();
 		arc_v_unref(s);
@@ -266,13 +287,18 @@ int arc_cmd_status(int argc, char **argv)
 		printf("%s\n", arc_buf_cstr(&b));
 	} else {
 		arc_value *sec = arc_v_map_get(out, "authSecret"), *cm = arc_v_map_get(out, "certManager");
-		printf("NAME: %s\nNAMESPACE: %s\nREVISION: %d\nSTATUS: %s\n", name, ns, hist[nhist - 1].version,
-		       hist[nhist - 1].status);
+		printf("NAME: %s\nNAMESPACE: %s\nREVISION: %d\nSTATUS: %s\n", name, ns, rel->version,
+		       arc_obj_str(out, "status"));
+		if (rel->info.description && *rel->info.description)
+			printf("DESCRIPTION: %s\n", rel->info.description);
 		printf("CHART: %s-%s\nAPP VERSION: %s\nLAST DEPLOYED: %s\n", arc_obj_str(out, "chart"),
 		       arc_obj_str(out, "chartVersion"), arc_obj_str(out, "appVersion"), arc_obj_str(out, "lastDeployed"));
 		for (i = 0; i < arc_v_list_len(ctl); i++) {
 			arc_value *e = arc_v_list_at(ctl, i);
-			if (arc_v_map_get(e, "missing"))
+			if (unreadable(e))
+				printf("CONTROLLER: Deployment %s/%s UNKNOWN (cannot read it: %s)\n", ns, arc_obj_str(e, "name"),
+				       unreadable(e));
+			else if (arc_v_map_get(e, "missing"))
 				printf("CONTROLLER: Deployment %s/%s is missing\n", ns, arc_obj_str(e, "name"));
 			else
 				printf("CONTROLLER: Deployment %s/%s %ld/%ld ready%s\n", ns, arc_obj_str(e, "name"),
@@ -291,6 +317,10 @@ int arc_cmd_status(int argc, char **argv)
 			printf("CERT-MANAGER: not used (certManagerEnabled=false)\n");
 		for (i = 0; i < arc_v_list_len(crdout); i++) {
 			arc_value *e = arc_v_list_at(crdout, i);
+			if (unreadable(e)) {
+				printf("CRD: %s UNKNOWN (cannot read it: %s)\n", arc_obj_str(e, "name"), unreadable(e));
+				continue;
+			}
 			printf("CRD: %s %s\n", arc_obj_str(e, "name"),
 			       !arc_v_truthy(arc_v_map_get(e, "present"))       ? "MISSING"
 			       : arc_v_truthy(arc_v_map_get(e, "established")) ? "Established"
@@ -303,6 +333,8 @@ int arc_cmd_status(int argc, char **argv)
 			for (i = 0; i < arc_v_list_len(keys); i++)
 				printf(" %s", arc_v_strptr(arc_v_list_at(keys, i)));
 			printf(")\n");
+		} else if (unreadable(sec)) {
+			printf(" UNKNOWN (cannot read it: %s)\n", unreadable(sec));
 		} else {
 			printf(" MISSING\n");
 		}
@@ -325,7 +357,7 @@ done:
 	arc_v_unref(crds);
 	arc_v_unref(crdout);
 	arc_v_unref(runners);
-	arc_rel_history_free(hist, nhist);
+	arc_release_list_free(hist, nhist);
 	arc_kube_close(k);
 	arc_strlist_release(&pos);
 	arc_strlist_release(&arc_kube_cli.as_groups);

@@ -7,20 +7,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../chart/deps.h"
-#include "../chart/load.h"
-#include "../chart/manifest.h"
-#include "../chart/repo.h"
-#include "../chart/values.h"
 #include "../gotmpl/template.h"
 #include "../kube/kube.h"
+#include "chartsrc.h"
 #include "cmd.h"
 #include "opts.h"
 
 #define DEBUG_HINT "\n\nUse --debug flag to render out invalid YAML"
 
 static struct {
-	struct arc_strlist values, set, set_string, set_json, set_file, set_literal, show_only, api_versions;
+	struct arc_chartsrc_values vals;
+	struct arc_strlist show_only, api_versions;
 	const char *namespace, *name_template, *kube_version, *output_dir, *repo, *version, *kubeconfig,
 		*kube_context, *ca_file, *cert_file, *key_file, *username, *password, *dry_run, *wait, *ignored_s;
 	struct arc_strlist ignored_l;
@@ -31,13 +28,13 @@ static struct {
 
 /* helm template's own flags, then helm install's, then the global ones */
 static const struct arc_opt template_opts[] = {
-	{ "values", 'f', ARC_OPT_LIST, &o.values, "FILE",
+	{ "values", 'f', ARC_OPT_LIST, &o.vals.values, "FILE",
 	  "Values from a YAML file or URL (repeatable; comma-separated)", NULL, 0 },
-	{ "set", 0, ARC_OPT_LIST, &o.set, "KEY=VAL", "Set values (repeatable; key1=val1,key2=val2)", NULL, 0 },
-	{ "set-string", 0, ARC_OPT_LIST, &o.set_string, "KEY=VAL", "Set STRING values (repeatable)", NULL, 0 },
-	{ "set-json", 0, ARC_OPT_LIST, &o.set_json, "KEY=JSON", "Set JSON values (repeatable)", NULL, 0 },
-	{ "set-file", 0, ARC_OPT_LIST, &o.set_file, "KEY=PATH", "Set values from files (repeatable)", NULL, 0 },
-	{ "set-literal", 0, ARC_OPT_LIST, &o.set_literal, "KEY=VAL", "Set a literal STRING value", NULL, 0 },
+	{ "set", 0, ARC_OPT_LIST, &o.vals.set, "KEY=VAL", "Set values (repeatable; key1=val1,key2=val2)", NULL, 0 },
+	{ "set-string", 0, ARC_OPT_LIST, &o.vals.set_string, "KEY=VAL", "Set STRING values (repeatable)", NULL, 0 },
+	{ "set-json", 0, ARC_OPT_LIST, &o.vals.set_json, "KEY=JSON", "Set JSON values (repeatable)", NULL, 0 },
+	{ "set-file", 0, ARC_OPT_LIST, &o.vals.set_file, "KEY=PATH", "Set values from files (repeatable)", NULL, 0 },
+	{ "set-literal", 0, ARC_OPT_LIST, &o.vals.set_literal, "KEY=VAL", "Set a literal STRING value", NULL, 0 },
 	{ "namespace", 'n', ARC_OPT_STRING, &o.namespace, "NS", "Namespace of the release (.Release.Namespace)",
 	  NULL, 0 },
 	{ "generate-name", 'g', ARC_OPT_BOOL, &o.generate_name, NULL,
@@ -112,7 +109,8 @@ static const struct arc_opt template_opts[] = {
 	ARC_OPT_END,
 };
 static const struct arc_opt *const template_tables[] = { template_opts, NULL };
-static const struct arc_cmd_spec template_spec = {
+extern const struct arc_cmd_spec arc_template_spec;
+const struct arc_cmd_spec arc_template_spec = {
 	"template",
 	"[NAME] [CHART] [flags]",
 	"Render chart templates locally and print the manifests, as `helm template` does",
@@ -157,31 +155,6 @@ static void split_commas(struct arc_strlist *l, char ***owned, size_t *nowned)
 	}
 	arc_strlist_release(l);
 	*l = r;
-}
-
-/* chartutil.ValidateReleaseName */
-static int valid_release_name(const char *s)
-{
-	size_t n = strlen(s), i;
-	int seg_start = 1;
-	if (n == 0 || n > 53)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (seg_start) {
-			if (!alnum)
-				return 0;
-			seg_start = 0;
-		} else if (c == '.') {
-			if (s[i - 1] == '-')
-				return 0;
-			seg_start = 1;
-		} else if (!alnum && c != '-') {
-			return 0;
-		}
-	}
-	return !seg_start && s[n - 1] != '-';
 }
 
 /* action.TemplateName: the name template executed with Sprig, no data */
@@ -292,57 +265,6 @@ static int is_path(const char *s)
 	return stat(s, &st) == 0;
 }
 
-/* LocateChart + loader.Load */
-static int load_chart(struct arc_chart **out, const char *chart, const struct arc_repo_http *h)
-{
-	const char *version = o.version && *o.version ? o.version : (o.devel ? ">0.0.0-0" : NULL);
-	const char *slash;
-	if (!chart)
-		return arc_chart_load_bundled(out);
-	if (o.repo)
-		return arc_repo_pull(out, o.repo, NULL, chart, version, h);
-	if (is_path(chart))
-		return arc_chart_load_path(out, chart);
-	if (chart[0] == '/' || chart[0] == '.')
-		return arc_error_code(ARC_E_IO, "path \"%s\" not found", chart);
-	slash = strchr(chart, '/');
-	if (slash && !strchr(slash + 1, '/') && strncmp(chart, "oci:", 4) != 0) {
-		struct arc_repo_file rf;
-		char *cfg = arc_repo_config_path(), *rname = xstrndup(chart, (size_t)(slash - chart));
-		const struct arc_repo *r;
-		int rc = arc_repo_file_load(&rf, cfg);
-		free(cfg);
-		if (rc) {
-			free(rname);
-			return rc;
-		}
-		r = arc_repo_file_get(&rf, rname);
-		if (!r) {
-			rc = arc_error_code(ARC_E_NOTFOUND, "repo %s not found", rname);
-		} else {
-			/* the index `repo add`/`repo update` cached, else a fresh one */
-			char *cache = arc_repo_cache_path(rname), *data = NULL;
-			size_t len = 0;
-			arc_value *ix = NULL;
-			if (arc_read_file(cache, ARC_REPO_MAX_INDEX, &data, &len) == 0 &&
-			    arc_repo_index_parse(&ix, data, len, r->url) == 0) {
-				rc = arc_repo_pull(out, r->url, ix, slash + 1, version, h);
-			} else {
-				arc_error_clear();
-				rc = arc_repo_pull(out, r->url, NULL, slash + 1, version, h);
-			}
-			arc_v_unref(ix);
-			free(data);
-			free(cache);
-		}
-		free(rname);
-		arc_repo_file_release(&rf);
-		return rc;
-	}
-	return arc_error_code(ARC_E_NOTFOUND,
-			      "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s", chart);
-}
-
 /* -f https://…: values files over HTTP(S), with the repository TLS options */
 static int read_url(void *ctx, const char *url, char **data, size_t *len)
 {
@@ -372,21 +294,21 @@ int arc_cmd_template(int argc, char **argv)
 	struct arc_strlist pos = { NULL, 0 };
 	struct arc_warnings warn = { NULL, 0, 0 };
 	struct arc_values_opts vo;
-	struct arc_render_opts ro;
-	struct arc_render_result res = { NULL, 0 };
-	struct arc_manifests man = { NULL, 0, NULL, 0 };
+	struct arc_chartsrc_opts so;
+	struct arc_chartsrc src;
 	struct arc_output_opts oo;
 	struct arc_repo_http http;
 	struct arc_chart *chart = NULL;
 	struct arc_buf out = ARC_BUF_INIT;
-	arc_value *user = NULL, *vals = NULL;
+	arc_value *user = NULL;
 	char **owned = NULL, *name = NULL, *ns = NULL, *kube_ver = NULL, *kube_major = NULL, *kube_minor = NULL;
 	const char *chart_arg = NULL;
 	size_t nowned = 0, i;
-	int rc, status = 1, rendered = 0, sorted = 0, hint = 0;
+	int rc, status = 1, hint = 0;
 
 	memset(&o, 0, sizeof(o));
-	rc = arc_opts_parse(&template_spec, argc, argv, &pos);
+	memset(&src, 0, sizeof(src));
+	rc = arc_opts_parse(&arc_template_spec, argc, argv, &pos);
 	if (rc == 1) {
 		arc_strlist_release(&pos);
 		return 0;
@@ -396,7 +318,7 @@ int arc_cmd_template(int argc, char **argv)
 		arc_strlist_release(&pos);
 		return 2;
 	}
-	split_commas(&o.values, &owned, &nowned);
+	split_commas(&o.vals.values, &owned, &nowned);
 	split_commas(&o.api_versions, &owned, &nowned);
 
 	/* the kube version first, as helm's RunE does */
@@ -455,42 +377,26 @@ int arc_cmd_template(int argc, char **argv)
 	http.username = o.username;
 	http.password = o.password;
 	http.pass_credentials = o.pass_credentials;
-	if (load_chart(&chart, chart_arg, &http) != 0)
-		goto fail;
+	{
+		const char *version = o.version && *o.version ? o.version : (o.devel ? ">0.0.0-0" : NULL);
+		if (arc_chartsrc_load(&chart, chart_arg, o.repo, version, &http) != 0)
+			goto fail;
+	}
 
 	/* MergeValues (helm reads the values before loading the chart; both fail the same way) */
-	memset(&vo, 0, sizeof(vo));
-	vo.files = o.values.v;
-	vo.nfiles = o.values.n;
-	vo.set_json = o.set_json.v;
-	vo.nset_json = o.set_json.n;
-	vo.set = o.set.v;
-	vo.nset = o.set.n;
-	vo.set_string = o.set_string.v;
-	vo.nset_string = o.set_string.n;
-	vo.set_file = o.set_file.v;
-	vo.nset_file = o.set_file.n;
-	vo.set_literal = o.set_literal.v;
-	vo.nset_literal = o.set_literal.n;
+	arc_chartsrc_values_opts(&vo, &o.vals);
 	vo.url_reader = read_url;
 	vo.url_ctx = &http;
 	if (arc_values_user(&user, &vo) != 0)
 		goto fail;
 
-	/* checkIfInstallable */
-	{
-		arc_value *t = chart->metadata ? arc_v_map_get(chart->metadata, "type") : NULL;
-		if (t && t->kind == ARC_STRING && arc_v_strlen(t) && strcmp(arc_v_strptr(t), "application") != 0) {
-			arc_error_code(ARC_E_USAGE, "%s charts are not installable", arc_v_strptr(t));
-			goto fail;
-		}
-	}
-	if (arc_deps_check_missing(chart) != 0)
+	/* checkIfInstallable, CheckDependencies */
+	if (arc_chartsrc_check(chart) != 0)
 		goto fail;
 	ns = release_namespace();
 
 	/* Install.RunWithContext */
-	if (!valid_release_name(name)) {
+	if (!arc_chartsrc_valid_release_name(name)) {
 		char *msg = xasprintf("release name \"%s\": invalid release name, must match regex "
 				      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length "
 				      "must not be longer than 53", name);
@@ -499,35 +405,25 @@ int arc_cmd_template(int argc, char **argv)
 		free(msg);
 		goto fail;
 	}
-	if (arc_deps_process(chart, user, &warn) != 0)
-		goto fail;
-	if (arc_values_for_render(&vals, chart, user, o.skip_schema, &warn) != 0)
-		goto fail;
-	hint = 1;
-	if (arc_deps_check_kube_version(chart, kube_ver) != 0)
-		goto fail;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.release.name = name;
-	ro.release.namespace = ns;
-	ro.release.revision = 1;
-	ro.release.is_install = !o.is_upgrade;
-	ro.release.is_upgrade = o.is_upgrade;
-	ro.caps.kube_version = kube_ver;
-	ro.caps.kube_major = kube_major;
-	ro.caps.kube_minor = kube_minor;
-	ro.caps.api_versions = o.api_versions.v;
-	ro.caps.n_api_versions = o.api_versions.n;
-	ro.values = vals;
-	if (arc_chart_render(&res, chart, &ro) != 0)
-		goto fail;
-	rendered = 1;
-	if (arc_manifests_sort(&man, &res, &warn) != 0) {
-		if (o.debug)
-			debug_dump(&res);
+	memset(&so, 0, sizeof(so));
+	so.release.name = name;
+	so.release.namespace = ns;
+	so.release.revision = 1;
+	so.release.is_install = !o.is_upgrade;
+	so.release.is_upgrade = o.is_upgrade;
+	so.caps.kube_version = kube_ver;
+	so.caps.kube_major = kube_major;
+	so.caps.kube_minor = kube_minor;
+	so.caps.api_versions = o.api_versions.v;
+	so.caps.n_api_versions = o.api_versions.n;
+	so.skip_schema = o.skip_schema;
+	if (arc_chartsrc_render(&src, chart, user, &so, &warn) != 0) {
+		hint = src.failed_at >= ARC_CHARTSRC_KUBE_VERSION;
+		if (src.failed_at == ARC_CHARTSRC_SORT && o.debug)
+			debug_dump(&src.res);
 		goto fail;
 	}
-	sorted = 1;
 
 	memset(&oo, 0, sizeof(oo));
 	oo.include_crds = o.include_crds;
@@ -539,7 +435,7 @@ int arc_cmd_template(int argc, char **argv)
 	oo.use_release_name = o.release_name;
 	oo.release_name = name;
 	hint = 0;
-	rc = arc_manifest_output(&out, chart, &man, &oo);
+	rc = arc_manifest_output(&out, chart, &src.man, &oo);
 	print_warnings(&warn);
 	if (out.len)
 		fwrite(out.ptr, 1, out.len, stdout);
@@ -554,13 +450,9 @@ fail:
 done:
 	fflush(stdout);
 	arc_buf_release(&out);
-	if (sorted)
-		arc_manifests_release(&man);
-	if (rendered)
-		arc_render_result_release(&res);
+	arc_chartsrc_release(&src);
 	arc_chart_free(chart);
 	arc_v_unref(user);
-	arc_v_unref(vals);
 	free(name);
 	free(ns);
 	free(kube_ver);
@@ -570,12 +462,7 @@ done:
 		free(owned[i]);
 	free(owned);
 	arc_strlist_release(&pos);
-	arc_strlist_release(&o.values);
-	arc_strlist_release(&o.set);
-	arc_strlist_release(&o.set_string);
-	arc_strlist_release(&o.set_json);
-	arc_strlist_release(&o.set_file);
-	arc_strlist_release(&o.set_literal);
+	arc_chartsrc_values_release(&o.vals);
 	arc_strlist_release(&o.show_only);
 	arc_strlist_release(&o.api_versions);
 	arc_strlist_release(&o.ignored_l);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../base/encoding.h"
+#include "../chart/release.h"
 #include "../value/codec.h"
 #include "cmd.h"
 #include "deploy.h"
@@ -39,7 +39,8 @@ static const struct arc_opt uninstall_opts[] = {
 	ARC_OPT_END,
 };
 static const struct arc_opt *const uninstall_tables[] = { uninstall_opts, arc_kube_opts, NULL };
-static const struct arc_cmd_spec uninstall_spec = {
+extern const struct arc_cmd_spec arc_uninstall_spec;
+const struct arc_cmd_spec arc_uninstall_spec = {
 	"uninstall", "[NAME] [flags]", "Remove the ARC release, as helm uninstall",
 	"Deletes the release's objects in Helm's uninstall order (objects annotated "
 	"helm.sh/resource-policy: keep stay), the auth Secret kubectl-arc created, and the release records. "
@@ -66,18 +67,16 @@ static int confirm(const char *what)
 }
 
 /* the CRD objects of crds/ files the release's chart carries */
-static arc_value *release_crds(arc_value *rel)
+static arc_value *release_crds(const struct arc_release *rel)
 {
-	arc_value *files = arc_obj_at(rel, "chart.files"), *out = arc_v_list();
+	arc_value *out = arc_v_list();
 	size_t i, j;
-	for (i = 0; files && files->kind == ARC_LIST && i < arc_v_list_len(files); i++) {
-		arc_value *f = arc_v_list_at(files, i), *docs = NULL;
-		const char *name = arc_obj_str(f, "name"), *data = arc_obj_str(f, "data");
-		struct arc_buf raw = ARC_BUF_INIT;
-		if (!name || !data || strncmp(name, "crds/", 5))
+	for (i = 0; rel->chart && i < rel->chart->nfiles; i++) {
+		const struct arc_release_file *f = &rel->chart->files[i];
+		arc_value *docs = NULL;
+		if (!f->name || strncmp(f->name, "crds/", 5))
 			continue;
-		if (arc_b64_decode(&raw, data, strlen(data)) == 0 &&
-		    arc_deploy_parse_manifest(&docs, raw.ptr ? raw.ptr : "", raw.len) == 0) {
+		if (arc_deploy_parse_manifest(&docs, f->data ? f->data : "", f->len) == 0) {
 			for (j = 0; j < arc_v_list_len(docs); j++) {
 				arc_value *d = arc_v_list_at(docs, j);
 				const char *k = arc_obj_str(d, "kind");
@@ -87,9 +86,45 @@ static arc_value *release_crds(arc_value *rel)
 		}
 		arc_error_clear();
 		arc_v_unref(docs);
-		arc_buf_release(&raw);
 	}
 	return out;
+}
+
+struct found {
+	arc_value *names;
+	const char *ns;
+};
+
+static int on_serving(void *ctx, arc_value *s)
+{
+	struct found *f = ctx;
+	const char *rns = NULL, *name = arc_obj_str(s, "metadata.name");
+	arc_value *ann = arc_obj_at(s, "metadata.annotations"), *v;
+	v = ann && ann->kind == ARC_MAP ? arc_v_map_get(ann, "meta.helm.sh/release-namespace") : NULL;
+	rns = v && v->kind == ARC_STRING ? v->u.s.ptr : NULL;
+	if (name && rns && !strcmp(rns, f->ns))
+		arc_v_list_push(f->names, arc_v_str(name));
+	return 0;
+}
+
+/* Secrets kubectl-arc made for the release beside its manifest: the webhook serving
+ * certificate it keeps when cert-manager is not used (install.c) */
+static int generated_secrets(struct arc_kube *k, const char *ns, const char *name, arc_value **out)
+{
+	struct found f;
+	char *sel = xasprintf("kubectl-arc/generated=webhook-serving-cert,app.kubernetes.io/instance=%s", name);
+	int rc;
+	f.names = arc_v_list();
+	f.ns = ns;
+	rc = arc_kube_list(k, "v1", "Secret", ns, sel, NULL, 0, on_serving, &f, NULL);
+	free(sel);
+	if (rc) {
+		arc_v_unref(f.names);
+		*out = NULL;
+		return rc;
+	}
+	*out = f.names;
+	return 0;
 }
 
 int arc_cmd_uninstall(int argc, char **argv)
@@ -98,13 +133,13 @@ int arc_cmd_uninstall(int argc, char **argv)
 	struct arc_kube_flags kf;
 	struct arc_kube *k = NULL;
 	struct arc_progress *p = NULL;
-	struct arc_rel *hist = NULL;
+	struct arc_release **hist = NULL, *last = NULL;
 	struct arc_deploy_opts dopt;
 	struct arc_deploy_result dr, cr;
-	arc_value *objs = NULL, *crds = NULL, *kept = NULL, *last = NULL;
-	const char *name, *ns, *manifest, *secret;
-	size_t nhist = 0, i;
-	int rc, ret = 1, dry, json, secret_deleted = 0, crds_deleted = 0;
+	arc_value *objs = NULL, *crds = NULL, *kept = NULL, *generated = NULL;
+	const char *name, *ns, *secret;
+	size_t nhist = 0, i, secrets_deleted = 0;
+	int rc, ret = 1, dry, json, crds_deleted = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&arc_kube_cli, 0, sizeof(arc_kube_cli));
@@ -112,7 +147,7 @@ int arc_cmd_uninstall(int argc, char **argv)
 	memset(&dr, 0, sizeof(dr));
 	o.timeout_ms = 5 * 60 * 1000;
 	o.parallel = 8;
-	rc = arc_opts_parse(&uninstall_spec, argc, argv, &pos);
+	rc = arc_opts_parse(&arc_uninstall_spec, argc, argv, &pos);
 	if (rc == 1) {
 		arc_strlist_release(&pos);
 		return 0;
@@ -124,38 +159,62 @@ int arc_cmd_uninstall(int argc, char **argv)
 		return 2;
 	}
 	name = pos.n ? pos.v[0] : "actions-runner-controller";
-	ns = arc_kube_cli.namespace && *arc_kube_cli.namespace ? arc_kube_cli.namespace : "actions-runner-system";
+	ns = arc_kube_cli.namespace && *arc_kube_cli.namespace ? arc_kube_cli.namespace : NULL;
+	if (!ns) {
+		const char *hn = getenv("HELM_NAMESPACE");
+		ns = getenv("HELM_PLUGIN_NAME") && hn && *hn && strcmp(hn, "default") ? hn : "actions-runner-system";
+	}
 	dry = o.dry_run != NULL && strcmp(o.dry_run, "false") && strcmp(o.dry_run, "none");
 	json = o.output && !strcmp(o.output, "json");
 	if (o.output && !json) {
 		fprintf(stderr, "Error: --output must be json\n");
+		ret = 2;
 		goto done;
 	}
 	p = arc_progress_new(o.quiet ? ARC_PROGRESS_QUIET : json ? ARC_PROGRESS_PLAIN : ARC_PROGRESS_AUTO);
 	arc_kube_cli_flags(&kf);
 	kf.namespace = ns;
-	if (arc_kube_open(&k, &kf) != 0 || arc_rel_history(k, ns, name, &hist, &nhist) != 0) {
+	if (arc_kube_open(&k, &kf) != 0) {
 		fprintf(stderr, "Error: %s\n", arc_error_last());
 		goto done;
 	}
 	arc_kube_set_log(k, arc_log_to_stderr, NULL);
+	if (arc_release_history(k, ns, name, &hist, &nhist) != 0) {
+		fprintf(stderr, "Error: %s\n", arc_error_last());
+		goto done;
+	}
 	if (!nhist) {
 		fprintf(stderr, "Error: uninstall: Release not loaded: %s: release: not found (namespace %s)\n", name, ns);
 		goto done;
 	}
-	last = arc_v_copy_deep(hist[nhist - 1].rel);
-	if (!strcmp(hist[nhist - 1].status, "uninstalled") && !o.crds) {
+	last = hist[nhist - 1];
+	if (last->info.status && !strcmp(last->info.status, ARC_RELEASE_UNINSTALLED) && !o.crds && !o.keep_history) {
+		/* helm: an uninstalled release kept in history is purged by a second uninstall */
+		if (arc_release_delete_all(k, ns, name) != 0) {
+			fprintf(stderr, "Error: removing the release records: %s\n", arc_error_last());
+			goto done;
+		}
+		if (!json && !o.quiet)
+			printf("release \"%s\" uninstalled (its kept history removed)\n", name);
+		ret = 0;
+		goto done;
+	}
+	if (last->info.status && !strcmp(last->info.status, ARC_RELEASE_UNINSTALLED) && !o.crds) {
 		if (!json && !o.quiet)
 			printf("release \"%s\" is already uninstalled (history kept)\n", name);
 		ret = 0;
 		goto done;
 	}
-	manifest = arc_obj_str(last, "manifest");
-	if (arc_deploy_parse_manifest(&objs, manifest ? manifest : "", manifest ? strlen(manifest) : 0) != 0) {
+	if (arc_deploy_parse_manifest(&objs, last->manifest ? last->manifest : "",
+				      last->manifest ? strlen(last->manifest) : 0) != 0) {
 		fprintf(stderr, "Error: reading the manifest of release %s: %s\n", name, arc_error_last());
 		goto done;
 	}
 	crds = release_crds(last);
+	if (generated_secrets(k, ns, name, &generated) != 0) {
+		fprintf(stderr, "Error: %s\n", arc_error_last());
+		goto done;
+	}
 	if (o.crds && arc_v_list_len(crds) && !dry && !o.yes) {
 		struct arc_buf q = ARC_BUF_INIT;
 		arc_buf_printf(&q, "--crds deletes %zu CRDs (", arc_v_list_len(crds));
@@ -170,6 +229,7 @@ int arc_cmd_uninstall(int argc, char **argv)
 		}
 		arc_buf_release(&q);
 	}
+	secret = o.auth_secret ? o.auth_secret : last->config ? arc_obj_str(last->config, "authSecret.name") : NULL;
 	if (dry) {
 		printf("# kubectl arc uninstall --dry-run: release %s in namespace %s (nothing is deleted)\n", name, ns);
 		for (i = 0; i < arc_v_list_len(objs); i++) {
@@ -177,6 +237,10 @@ int arc_cmd_uninstall(int argc, char **argv)
 			printf("would delete %s\n", d);
 			free(d);
 		}
+		for (i = 0; i < arc_v_list_len(generated); i++)
+			printf("would delete Secret %s/%s\n", ns, arc_v_strptr(arc_v_list_at(generated, i)));
+		if (secret && !o.keep_secret)
+			printf("would delete Secret %s/%s (the auth Secret, when kubectl-arc created it)\n", ns, secret);
 		for (i = 0; o.crds && i < arc_v_list_len(crds); i++)
 			printf("would delete CustomResourceDefinition %s\n",
 			       arc_obj_str(arc_v_list_at(crds, i), "metadata.name"));
@@ -185,8 +249,8 @@ int arc_cmd_uninstall(int argc, char **argv)
 	}
 
 	/* as helm: the record says uninstalling while it happens */
-	arc_rel_set_status(last, "uninstalling", "Deletion in progress (or silently failed)");
-	if (arc_rel_write(k, last, 0) != 0) {
+	arc_release_set_status(last, ARC_RELEASE_UNINSTALLING, "Deletion in progress (or silently failed)");
+	if (arc_release_update(k, last) != 0) {
 		fprintf(stderr, "Error: %s\n", arc_error_last());
 		goto done;
 	}
@@ -203,8 +267,9 @@ int arc_cmd_uninstall(int argc, char **argv)
 	if (arc_deploy_delete(k, objs, &dopt, &dr, &kept) != 0) {
 		char *m = xstrdup(arc_error_last());
 		arc_progress_done(p, 0, NULL);
-		arc_rel_set_status(last, "failed", m);
-		arc_rel_write(k, last, 0);
+		arc_release_set_status(last, ARC_RELEASE_FAILED, m);
+		if (arc_release_update(k, last) != 0)
+			arc_error_clear();
 		fprintf(stderr, "Error: %s\n", m);
 		free(m);
 		goto done;
@@ -214,21 +279,43 @@ int arc_cmd_uninstall(int argc, char **argv)
 	for (i = 0; kept && i < arc_v_list_len(kept); i++)
 		arc_progress_note(p, "kept %s (helm.sh/resource-policy: keep)", arc_v_strptr(arc_v_list_at(kept, i)));
 
-	/* the auth Secret kubectl-arc created for this release */
-	secret = o.auth_secret ? o.auth_secret : arc_obj_str(last, "config.authSecret.name");
+	/* the Secrets kubectl-arc created beside the release: the webhook certificate, the auth Secret */
+	for (i = 0; i < arc_v_list_len(generated); i++) {
+		const char *gn = arc_v_strptr(arc_v_list_at(generated, i));
+		int existed = 0;
+		if (arc_kube_delete(k, "v1", "Secret", ns, gn, NULL, &existed) != 0) {
+			fprintf(stderr, "Error: %s\n", arc_error_last());
+			goto done;
+		}
+		if (existed) {
+			secrets_deleted++;
+			arc_progress_note(p, "deleted the webhook certificate Secret %s/%s", ns, gn);
+		}
+	}
 	if (secret && !o.keep_secret) {
 		arc_value *s = NULL;
-		if (arc_kube_get(k, "v1", "Secret", ns, secret, &s) == 0) {
+		rc = arc_kube_get(k, "v1", "Secret", ns, secret, &s);
+		if (rc && rc != ARC_E_NOTFOUND) {
+			/* the Secret holds the token: never report success while it may still be there (the record
+			 * stays "uninstalling": the next uninstall finishes the job) */
+			fprintf(stderr, "Error: reading the auth Secret %s/%s: %s (run the uninstall again)\n", ns, secret,
+				arc_error_last());
+			goto done;
+		}
+		if (rc == 0) {
 			const char *mb = NULL;
 			arc_value *l = arc_obj_at(s, "metadata.labels"), *v;
+			int existed = 0;
 			v = l && l->kind == ARC_MAP ? arc_v_map_get(l, "app.kubernetes.io/managed-by") : NULL;
 			mb = v && v->kind == ARC_STRING ? v->u.s.ptr : NULL;
 			if (o.auth_secret || (mb && !strcmp(mb, "kubectl-arc"))) {
-				if (arc_kube_delete(k, "v1", "Secret", ns, secret, NULL, &secret_deleted) != 0) {
+				if (arc_kube_delete(k, "v1", "Secret", ns, secret, NULL, &existed) != 0) {
 					fprintf(stderr, "Error: %s\n", arc_error_last());
 					arc_v_unref(s);
 					goto done;
 				}
+				if (existed)
+					secrets_deleted++;
 				arc_progress_note(p, "deleted the auth Secret %s/%s", ns, secret);
 			}
 		}
@@ -236,8 +323,8 @@ int arc_cmd_uninstall(int argc, char **argv)
 		arc_v_unref(s);
 	}
 	if (o.crds && arc_v_list_len(crds)) {
-		arc_progress_step(p, "Deleting %zu CRDs", arc_v_list_len(crds));
 		struct arc_deploy_opts copt = dopt;
+		arc_progress_step(p, "Deleting %zu CRDs", arc_v_list_len(crds));
 		copt.release = NULL; /* crds/ objects carry no release annotations */
 		if (arc_deploy_delete(k, crds, &copt, &cr, NULL) != 0) {
 			arc_progress_done(p, 0, NULL);
@@ -269,17 +356,19 @@ int arc_cmd_uninstall(int argc, char **argv)
 	}
 	/* the records */
 	if (o.keep_history) {
-		arc_rel_set_status(last, "uninstalled", "Uninstallation complete");
-		if (arc_rel_write(k, last, 0) != 0) {
+		arc_release_set_status(last, ARC_RELEASE_UNINSTALLED, "Uninstallation complete");
+		if (arc_release_update(k, last) != 0) {
 			fprintf(stderr, "Error: %s\n", arc_error_last());
 			goto done;
 		}
-	} else {
-		for (i = 0; i < nhist; i++)
-			if (arc_rel_delete(k, ns, name, hist[i].version) != 0) {
-				fprintf(stderr, "Error: removing the release records: %s\n", arc_error_last());
-				goto done;
-			}
+		/* as helm: earlier revisions still marked deployed become superseded */
+		for (i = 0; i + 1 < nhist; i++)
+			if (hist[i]->info.status && !strcmp(hist[i]->info.status, ARC_RELEASE_DEPLOYED) &&
+			    arc_release_mark(k, ns, name, hist[i]->version, ARC_RELEASE_SUPERSEDED, NULL) != 0)
+				arc_error_clear();
+	} else if (arc_release_delete_all(k, ns, name) != 0) {
+		fprintf(stderr, "Error: removing the release records: %s\n", arc_error_last());
+		goto done;
 	}
 	arc_progress_free(p);
 	p = NULL;
@@ -290,7 +379,7 @@ int arc_cmd_uninstall(int argc, char **argv)
 		arc_v_map_set(m, "namespace", arc_v_str(ns));
 		arc_v_map_set(m, "deleted", arc_v_int((int64_t)dr.changed));
 		arc_v_map_set(m, "kept", kept ? arc_v_ref(kept) : arc_v_list());
-		arc_v_map_set(m, "authSecretDeleted", arc_v_bool(secret_deleted));
+		arc_v_map_set(m, "secretsDeleted", arc_v_int((int64_t)secrets_deleted));
 		arc_v_map_set(m, "crdsDeleted", arc_v_int(crds_deleted));
 		arc_v_map_set(m, "historyKept", arc_v_bool(o.keep_history));
 		arc_json_dump(&b, m, ARC_JSON_INDENT);
@@ -311,8 +400,8 @@ done:
 	arc_v_unref(objs);
 	arc_v_unref(crds);
 	arc_v_unref(kept);
-	arc_v_unref(last);
-	arc_rel_history_free(hist, nhist);
+	arc_v_unref(generated);
+	arc_release_list_free(hist, nhist);
 	arc_kube_close(k);
 	arc_strlist_release(&pos);
 	arc_strlist_release(&arc_kube_cli.as_groups);

@@ -14,6 +14,8 @@
 #include "../value/codec.h"
 #include "internal.h"
 
+#define WATCH_GRACE_MS 3000L /* a watch open this long past its timeoutSeconds is cut */
+#define WAIT_WINDOW_S 30L     /* arc_kube_wait watches at most this long before it reads again */
 #define ACCEPT_V2 "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
 
 /* ---- object helpers ---- */
@@ -186,6 +188,29 @@ void arc_kube_discovery_reset(struct arc_kube *k)
 	arc_value **slot = arc_kube_discovery_slot(k);
 	arc_v_unref(*slot);
 	*slot = NULL;
+}
+
+int arc_kube_api_versions(struct arc_kube *k, arc_value **out)
+{
+	arc_value **slot = arc_kube_discovery_slot(k), *seen, *list;
+	size_t i;
+	int rc;
+	*out = NULL;
+	if (!*slot && (rc = discover(k)) != 0)
+		return rc;
+	seen = arc_v_map();
+	list = arc_v_list();
+	for (i = 0; i < arc_v_map_len(*slot); i++) {
+		const char *key = arc_v_map_key(*slot, i), *slash = strrchr(key, '/');
+		if (slash && !arc_v_map_getn(seen, key, (size_t)(slash - key))) {
+			arc_v_map_setn(seen, key, (size_t)(slash - key), arc_v_bool(1));
+			arc_v_list_push(list, arc_v_strn(key, (size_t)(slash - key)));
+		}
+		arc_v_list_push(list, arc_v_str(key));
+	}
+	arc_v_unref(seen);
+	*out = list;
+	return 0;
 }
 
 int arc_kube_resolve(struct arc_kube *k, const char *apiversion, const char *kind, struct arc_kube_res *out)
@@ -495,7 +520,10 @@ int arc_kube_watch(struct arc_kube *k, const char *apiversion, const char *kind,
 		arc_buf_puts(&path, "&fieldSelector=");
 		put_escaped(&path, field_selector);
 	}
-	rc = arc_kube_stream(k, path.ptr, arc_kube_watch_line, &w, &status);
+	/* the server ends the watch after timeoutSeconds; one that stays open (a stalled server or
+	 * network) is cut a little later, so that no caller hangs past its own timeout */
+	rc = arc_kube_stream_for(k, path.ptr, arc_kube_watch_line, &w, &status,
+				 (timeout_s > 0 ? timeout_s : 60) * 1000L + WATCH_GRACE_MS);
 	arc_buf_release(&path);
 	if (rc)
 		return rc;
@@ -571,7 +599,11 @@ int arc_kube_wait(struct arc_kube *k, const char *apiversion, const char *kind, 
 		{
 			char *rvcopy = rv ? xstrdup(rv) : NULL;
 			arc_v_unref(obj);
-			rc = arc_kube_watch(k, apiversion, kind, ns, fs, rvcopy, left / 1000 + 1, on_wait_event, &w);
+			/* in windows: a watch that a stalled server or network keeps silent costs at most one
+			 * window before the object is read again */
+			rc = arc_kube_watch(k, apiversion, kind, ns, fs, rvcopy,
+					    left / 1000 + 1 < WAIT_WINDOW_S ? left / 1000 + 1 : WAIT_WINDOW_S, on_wait_event,
+					    &w);
 			free(rvcopy);
 		}
 		if (rc < 0 && rc != ARC_E_RANGE && rc != ARC_E_IO)

@@ -23,6 +23,10 @@ struct arc_kube_res {
  * `no matches for kind "X" in version "Y"` when the server does not know it. */
 int arc_kube_resolve(struct arc_kube *k, const char *apiversion, const char *kind, struct arc_kube_res *out);
 void arc_kube_discovery_reset(struct arc_kube *k);
+/* Helm's capabilities version set (action.GetVersionSet): every "group/version" and
+ * "group/version/Kind" the server serves ("v1", "v1/Pod", "apps/v1/Deployment"), discovering
+ * when needed.  *out: a new list of strings. */
+int arc_kube_api_versions(struct arc_kube *k, arc_value **out);
 
 /* "/apis/apps/v1/namespaces/NS/deployments[/NAME]" into path (appended) */
 void arc_kube_res_path(const struct arc_kube_res *r, const char *ns, const char *name, struct arc_buf *path);

@@ -10,16 +10,15 @@
 
 HELM4=$(sh "$TOP/tests/tools.sh" 2>/dev/null | sed -n 1p)
 TOKEN=ghp_e2eSecretTok3nZ9x8c7v6b5n4m3
-OUT=$TEST_DIR/outputs # every output of kubectl-arc lands here: searched for the token at the end
+OUT=$TEST_DIR/outputs # every output of kubectl-arc is appended here: searched for the token at the end
 mkdir -p "$OUT"
-n_out=0
-# run kubectl-arc keeping its stdout and stderr (also as out / err in the test directory)
+# run kubectl-arc keeping its stdout and stderr (as out / err in the test directory, and in $OUT;
+# each test body runs in a subshell, so a counter would restart there: one growing log instead)
 arcx() {
-	n_out=$((n_out + 1))
 	arc "$@" >out 2>err
 	rc=$?
-	cp out "$OUT/$n_out.out"
-	cp err "$OUT/$n_out.err"
+	{ cat out; cat err; } >>"$OUT/all.log"
+	[ $rc -eq 0 ] || sed "s/^/arcx $1: /" err >&2 # shown when the test fails
 	return $rc
 }
 
