@@ -77,6 +77,7 @@ static struct big_job *wk_job;
 static int wk_done;
 #else
 static ucontext_t wk_caller_ctx, wk_job_ctx;
+static int wk_ctx_ready; /* wk_job_ctx is wk_entry waiting for its next job */
 static struct big_job *wk_job; /* the job the stack runs next (under wk_callers) */
 #endif
 
@@ -99,6 +100,9 @@ static void wk_child(void)
 	}
 #endif
 	wk_job = NULL;
+#if !BIG_USE_THREAD
+	wk_ctx_ready = 0; /* start the stack afresh in the child */
+#endif
 }
 
 static void wk_register_atfork(void)
@@ -158,12 +162,16 @@ static void *wk_main(void *unused)
 	return NULL;
 }
 #else
-/* the entry point of the big stack: runs wk_job, then returns to the caller
- * through uc_link */
+/* the entry point of the big stack: runs the jobs it is handed, switching
+ * back to the caller after each (one context for all jobs: a job costs two
+ * switches, each one system call for the signal mask) */
 static void wk_entry(void)
 {
-	run_job(wk_job);
-	trim_stack();
+	for (;;) {
+		run_job(wk_job);
+		trim_stack();
+		swapcontext(&wk_job_ctx, &wk_caller_ctx);
+	}
 }
 #endif
 
@@ -237,14 +245,17 @@ int tpl_run_big(int (*fn)(void *), void *arg)
 		free(j.msg);
 	}
 #else
-	if (getcontext(&wk_job_ctx) != 0) {
-		pthread_mutex_unlock(&wk_callers);
-		return arc_error_code(ARC_E_FAIL, "cannot switch to the template stack");
+	if (!wk_ctx_ready) {
+		if (getcontext(&wk_job_ctx) != 0) {
+			pthread_mutex_unlock(&wk_callers);
+			return arc_error_code(ARC_E_FAIL, "cannot switch to the template stack");
+		}
+		wk_job_ctx.uc_stack.ss_sp = wk_stack;
+		wk_job_ctx.uc_stack.ss_size = BIG_STACK;
+		wk_job_ctx.uc_link = NULL; /* wk_entry never returns */
+		makecontext(&wk_job_ctx, wk_entry, 0);
+		wk_ctx_ready = 1;
 	}
-	wk_job_ctx.uc_stack.ss_sp = wk_stack;
-	wk_job_ctx.uc_stack.ss_size = BIG_STACK;
-	wk_job_ctx.uc_link = &wk_caller_ctx;
-	makecontext(&wk_job_ctx, wk_entry, 0);
 	wk_job = &j;
 	if (swapcontext(&wk_caller_ctx, &wk_job_ctx) != 0)
 		j.rc = arc_error_code(ARC_E_FAIL, "cannot switch to the template stack");
@@ -725,7 +736,7 @@ static int culprit(struct arc_buf *msg, int known, arc_value **argv, size_t narg
 
 static int is_builtin(const struct arc_tpl_func *fn, const char *name)
 {
-	return fn && strcmp(fn->name, name) == 0;
+	return fn && fn->name[0] == name[0] && strcmp(fn->name, name) == 0;
 }
 
 /* the size budgets (func.h) on what a function returned: 1 with the

@@ -266,6 +266,61 @@ static int fn_b32dec(struct arc_tpl_call *c, arc_value **out)
 
 enum digest { DIGEST_SHA1, DIGEST_SHA256, DIGEST_SHA512 };
 
+/* Remembered digests.  Charts put a checksum of the same big text into many
+ * objects (checksum/config: {{ include "config" . | sha256sum }}, or of
+ * toYaml .Values.x, which toYaml hands out as the same string value while
+ * the value is unchanged).  Strings are immutable: the last few inputs of
+ * DIGEST_MEMO_MIN bytes or more are kept (a reference) with their digest,
+ * and an input that is the same string value, or has the same bytes, gets
+ * the kept digest.  Comparing bytes costs a small fraction of hashing them. */
+#define DIGEST_MEMO_SLOTS 4
+#define DIGEST_MEMO_MIN 256
+
+static _Thread_local struct {
+	struct {
+		arc_value *in, *out; /* references, or NULL */
+		enum digest which;
+	} slot[DIGEST_MEMO_SLOTS];
+	unsigned next;
+	int registered;
+} dmemo;
+
+static void dmemo_free(void)
+{
+	unsigned i;
+	for (i = 0; i < DIGEST_MEMO_SLOTS; i++) {
+		arc_v_unref(dmemo.slot[i].in);
+		arc_v_unref(dmemo.slot[i].out);
+		dmemo.slot[i].in = dmemo.slot[i].out = NULL;
+	}
+}
+
+static arc_value *dmemo_find(arc_value *in, enum digest which)
+{
+	unsigned i;
+	for (i = 0; i < DIGEST_MEMO_SLOTS; i++) {
+		arc_value *k = dmemo.slot[i].in;
+		if (k && dmemo.slot[i].which == which &&
+		    (k == in || (k->u.s.len == in->u.s.len && memcmp(k->u.s.ptr, in->u.s.ptr, in->u.s.len) == 0)))
+			return dmemo.slot[i].out;
+	}
+	return NULL;
+}
+
+static void dmemo_put(arc_value *in, enum digest which, arc_value *out)
+{
+	unsigned i = dmemo.next++ % DIGEST_MEMO_SLOTS;
+	if (!dmemo.registered) {
+		dmemo.registered = 1;
+		atexit(dmemo_free); /* only the main thread's slots are freed; others die with it */
+	}
+	arc_v_unref(dmemo.slot[i].in);
+	arc_v_unref(dmemo.slot[i].out);
+	dmemo.slot[i].in = arc_v_ref(in);
+	dmemo.slot[i].out = arc_v_ref(out);
+	dmemo.slot[i].which = which;
+}
+
 static int digest_hex(struct arc_tpl_call *c, enum digest which, arc_value **out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -275,9 +330,15 @@ static int digest_hex(struct arc_tpl_call *c, enum digest which, arc_value **out
 	size_t len;
 	char *h;
 	int rc;
+	arc_value *in = c->args[0], *kept;
+	int memo = in->kind == ARC_STRING && in->refcnt && in->u.s.len >= DIGEST_MEMO_MIN;
 
 	if ((rc = str_arg(c, &s, &len)) < 0)
 		return rc;
+	if (memo && (kept = dmemo_find(in, which)) != NULL) {
+		*out = arc_v_ref(kept);
+		return 0;
+	}
 	switch (which) {
 	case DIGEST_SHA1: {
 		SHA_CTX x;
@@ -311,6 +372,8 @@ static int digest_hex(struct arc_tpl_call *c, enum digest which, arc_value **out
 	}
 	h[2 * n] = '\0';
 	*out = arc_v_str_take(h, 2 * (size_t)n);
+	if (memo)
+		dmemo_put(in, which, *out);
 	return 0;
 }
 

@@ -259,7 +259,7 @@ static int fn_to_yaml(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf b = ARC_BUF_INIT;
 	arc_tpl_buf_bound(&b);
-	if (arc_yaml_dump(&b, c->args[0])) {
+	if (arc_yaml_dump_value(&b, c->args[0], 0, out)) {
 		if (b.over)
 			return over_budget(&b);
 		arc_buf_release(&b);
@@ -268,9 +268,7 @@ static int fn_to_yaml(struct arc_tpl_call *c, arc_value **out)
 		*out = arc_v_str("");
 		return 0;
 	}
-	if (b.len && b.ptr[b.len - 1] == '\n')
-		arc_buf_truncate(&b, b.len - 1);
-	*out = arc_v_str_buf(&b);
+	arc_buf_release(&b);
 	return 0;
 }
 
@@ -279,7 +277,7 @@ static int fn_to_yaml_pretty(struct arc_tpl_call *c, arc_value **out)
 {
 	struct arc_buf p = ARC_BUF_INIT;
 	arc_tpl_buf_bound(&p);
-	if (arc_yaml_dump_pretty(&p, c->args[0])) {
+	if (arc_yaml_dump_value(&p, c->args[0], 1, out)) {
 		if (p.over)
 			return over_budget(&p);
 		arc_buf_release(&p);
@@ -287,9 +285,7 @@ static int fn_to_yaml_pretty(struct arc_tpl_call *c, arc_value **out)
 		*out = arc_v_str("");
 		return 0;
 	}
-	if (p.len && p.ptr[p.len - 1] == '\n')
-		arc_buf_truncate(&p, p.len - 1);
-	*out = arc_v_str_buf(&p);
+	arc_buf_release(&p);
 	return 0;
 }
 

@@ -1052,6 +1052,10 @@ static int fn_quote(struct arc_tpl_call *c, arc_value **out)
 		if (!first)
 			arc_buf_putc(&b, ' ');
 		first = 0;
+		if (c->args[i]->kind == ARC_STRING) { /* strval of a string is its bytes */
+			arc_fmt_quote(&b, c->args[i]->u.s.ptr, c->args[i]->u.s.len);
+			continue;
+		}
 		arc_buf_reset(&t);
 		arc_tpl_buf_bound(&t);
 		arc_cast_str(&t, c->args[i]);
@@ -1102,41 +1106,100 @@ static int fn_cat(struct arc_tpl_call *c, arc_value **out)
 
 /* ---- indent, nindent, replace ---- */
 
+/* Remembered indents.  `toYaml .Values.x | nindent 4` in many templates
+ * indents the same text again and again (toYaml hands out one string value
+ * while the value is unchanged, yaml_out.c).  Strings are immutable: the
+ * last few large inputs are kept (a reference) with the pad and result, and
+ * the same string value with the same pad gets the kept result. */
+#define INDENT_MEMO_SLOTS 4
+#define INDENT_MEMO_MIN 512
+
+static _Thread_local struct {
+	struct {
+		arc_value *in, *out; /* references, or NULL */
+		int64_t pad;
+		int lead_nl;
+	} slot[INDENT_MEMO_SLOTS];
+	unsigned next;
+	int registered;
+} imemo;
+
+static void imemo_free(void)
+{
+	unsigned i;
+	for (i = 0; i < INDENT_MEMO_SLOTS; i++) {
+		arc_v_unref(imemo.slot[i].in);
+		arc_v_unref(imemo.slot[i].out);
+		imemo.slot[i].in = imemo.slot[i].out = NULL;
+	}
+}
+
+static void imemo_put(arc_value *in, int64_t pad, int lead_nl, arc_value *out)
+{
+	unsigned i = imemo.next++ % INDENT_MEMO_SLOTS;
+	if (!imemo.registered) {
+		imemo.registered = 1;
+		atexit(imemo_free); /* only the main thread's slots are freed; others die with it */
+	}
+	arc_v_unref(imemo.slot[i].in);
+	arc_v_unref(imemo.slot[i].out);
+	imemo.slot[i].in = arc_v_ref(in);
+	imemo.slot[i].out = arc_v_ref(out);
+	imemo.slot[i].pad = pad;
+	imemo.slot[i].lead_nl = lead_nl;
+}
+
 static int do_indent(struct arc_tpl_call *c, arc_value **out, int lead_nl)
 {
 	int64_t k;
 	const char *s, *p, *end;
-	size_t n, lines = 1;
-	struct arc_buf pad = ARC_BUF_INIT, b = ARC_BUF_INIT;
-	int rc;
+	char *o, *w;
+	size_t n, lines = 1, pad, total;
+	arc_value *in = c->args[1];
+	int rc, memo;
+	unsigned i;
 	if ((rc = arc_tpl_arg_int(c, 0, &k)) < 0 || (rc = arc_tpl_arg_str(c, 1, &s, &n)) < 0)
 		return rc;
-	arc_buf_add(&pad, "", 0);
-	if ((rc = repeat_into(&pad, " ", 1, k)) < 0) {
-		arc_buf_release(&pad);
-		return rc;
+	memo = in->kind == ARC_STRING && in->refcnt && n >= INDENT_MEMO_MIN;
+	if (memo) {
+		for (i = 0; i < INDENT_MEMO_SLOTS; i++) {
+			if (imemo.slot[i].in == in && imemo.slot[i].pad == k && imemo.slot[i].lead_nl == lead_nl) {
+				*out = arc_v_ref(imemo.slot[i].out);
+				return 0;
+			}
+		}
 	}
+	if (k < 0) /* strings.Repeat panics */
+		return arc_error_code(ARC_E_CALL, "strings: negative Repeat count");
+	if ((uint64_t)k > MAX_OUT)
+		return too_large();
+	pad = (size_t)k;
 	for (p = s, end = s + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		lines++;
-	if (pad.len > 0 && lines > MAX_OUT / pad.len) {
-		arc_buf_release(&pad);
+	if (pad > 0 && lines > MAX_OUT / pad)
 		return too_large();
-	}
-	/* the exact size at once, then a line (and the pad after its newline) at a time */
-	arc_buf_grow(&b, (size_t)lead_nl + pad.len * lines + n);
-	arc_buf_add(&b, "", 0);
+	/* the exact size at once, then a line and the pad after its newline at a time */
+	total = (size_t)lead_nl + pad * lines + n;
+	o = w = xmalloc(total + 1);
 	if (lead_nl)
-		arc_buf_putc(&b, '\n');
-	arc_buf_add(&b, pad.ptr, pad.len);
-	for (p = s, end = s + n; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl + 1 : end;
-		arc_buf_add(&b, p, (size_t)(e - p));
-		if (nl)
-			arc_buf_add(&b, pad.ptr, pad.len);
-		p = e;
+		*w++ = '\n';
+	memset(w, ' ', pad);
+	w += pad;
+	for (p = s; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl + 1 - p) : (size_t)(end - p);
+		memcpy(w, p, len);
+		w += len;
+		p += len;
+		if (nl) {
+			memset(w, ' ', pad);
+			w += pad;
+		}
 	}
-	arc_buf_release(&pad);
-	*out = arc_v_str_buf(&b);
+	*w = '\0';
+	*out = arc_v_str_take(o, total);
+	if (memo)
+		imemo_put(in, k, lead_nl, *out);
 	return 0;
 }
 

@@ -27,6 +27,13 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_grow(struct arena *a, void *arr, size_t *cap, size_t len, size_t size);
 void arena_keep(struct arena *a, arc_value *take);
 void arena_free(struct arena *a);
+/* a point to roll an arena back to: everything allocated and kept after it is freed */
+struct arena_mark {
+	struct arena_chunk *head, *after;
+	size_t used, nvals;
+};
+void arena_get_mark(struct arena *a, struct arena_mark *m);
+void arena_rollback(struct arena *a, const struct arena_mark *m);
 
 /* ---- lexer (lex.c): Go's text/template/parse/lex.go ---- */
 enum item_type {
@@ -69,10 +76,10 @@ enum item_type {
 
 struct item {
 	int type;
+	int line;
 	size_t pos;
 	const char *val; /* into the input, or the lexer's error text */
 	size_t len;
-	int line;
 };
 
 struct lexer {

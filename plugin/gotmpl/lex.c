@@ -387,24 +387,38 @@ static size_t left_trim_len(const char *s, size_t n)
 	return k;
 }
 
+/* "}}" at byte offset at */
+static inline int at_rdelim(const struct lexer *l, size_t at)
+{
+	return at + 1 < l->len && l->input[at] == '}' && l->input[at + 1] == '}';
+}
+
 /* is the lexer at "}}" or " -}}"?  *trim tells which */
 static int at_right_delim(struct lexer *l, int *trim)
 {
-	if (has_right_trim(l, l->pos) && has_prefix(l, l->pos + TRIM_LEN, RIGHT_DELIM)) {
+	size_t at = l->pos;
+	if (at + 1 < l->len && is_space((unsigned char)l->input[at]) && l->input[at + 1] == '-' &&
+	    at_rdelim(l, at + TRIM_LEN)) {
 		*trim = 1;
 		return 1;
 	}
 	*trim = 0;
-	return has_prefix(l, l->pos, RIGHT_DELIM);
+	return at_rdelim(l, at);
 }
 
 static int at_terminator(struct lexer *l)
 {
-	int32_t r = peek(l);
-	if (is_space(r))
+	unsigned char c;
+	if (l->pos >= l->len) {
+		l->at_eof = 1; /* as peek() would */
 		return 1;
-	switch (r) {
-	case EOF_RUNE:
+	}
+	c = (unsigned char)l->input[l->pos];
+	switch (c) {
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\n':
 	case '.':
 	case ',':
 	case '|':
@@ -412,8 +426,47 @@ static int at_terminator(struct lexer *l)
 	case ')':
 	case '(':
 		return 1;
+	case '}':
+		return at_rdelim(l, l->pos);
 	}
-	return has_prefix(l, l->pos, RIGHT_DELIM);
+	return 0;
+}
+
+/* the end of a run of ASCII letters, digits and '_' from byte offset at */
+static size_t ascii_alnum_end(const struct lexer *l, size_t at)
+{
+	static const unsigned char tab[256] = {
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+		['8'] = 1, ['9'] = 1, ['_'] = 1,
+		['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+		['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+		['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+		['y'] = 1, ['z'] = 1,
+		['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+		['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+		['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+		['Y'] = 1, ['Z'] = 1,
+	};
+	const unsigned char *s = (const unsigned char *)l->input;
+	while (at < l->len && tab[s[at]])
+		at++;
+	return at;
+}
+
+/* read alphanumeric runes (letters, digits, '_'); *r: the rune that ended the run */
+static void scan_alnum(struct lexer *l, int32_t *r)
+{
+	for (;;) {
+		l->pos = ascii_alnum_end(l, l->pos); /* ASCII runs at once, no newlines in them */
+		if (l->pos < l->len && (unsigned char)l->input[l->pos] < 0x80) {
+			*r = (unsigned char)l->input[l->pos]; /* what next() then backup() would do */
+			return;
+		}
+		*r = next(l);
+		if (!is_alnum(*r))
+			break;
+	}
+	backup(l);
 }
 
 /* ---- states ---- */
@@ -421,8 +474,17 @@ static int at_terminator(struct lexer *l)
 static enum state lex_text(struct lexer *l)
 {
 	const char *p = NULL;
-	if (l->pos < l->len)
-		p = memmem(l->input + l->pos, l->len - l->pos, LEFT_DELIM, DELIM_LEN);
+	if (l->pos < l->len) {
+		/* the next "{{": memchr for '{' is much faster than memmem */
+		const char *q = l->input + l->pos, *e = l->input + l->len;
+		while ((q = memchr(q, '{', (size_t)(e - q))) != NULL) {
+			if (q + 1 < e && q[1] == '{') {
+				p = q;
+				break;
+			}
+			q++;
+		}
+	}
 	if (p) {
 		size_t x = (size_t)(p - (l->input + l->pos));
 		if (x > 0) {
@@ -577,13 +639,15 @@ static enum state lex_inside(struct lexer *l)
 static enum state lex_space(struct lexer *l)
 {
 	int n = 0;
-	for (;;) {
-		int32_t r = peek(l);
-		if (!is_space(r))
-			break;
-		next(l);
+	/* spaces are ASCII: a byte at a time */
+	while (l->pos < l->len && is_space((unsigned char)l->input[l->pos])) {
+		if (l->input[l->pos] == '\n')
+			l->line++;
+		l->pos++;
 		n++;
 	}
+	if (l->pos >= l->len)
+		l->at_eof = 1; /* as peek() would */
 	if (has_right_trim(l, l->pos - 1) && has_prefix(l, l->pos - 1 + TRIM_LEN, RIGHT_DELIM)) {
 		backup(l);
 		if (n == 1)
@@ -607,18 +671,14 @@ static enum state lex_identifier(struct lexer *l)
 	int32_t r;
 	const char *word;
 	size_t n, i;
-	for (;;) {
-		r = next(l);
-		if (!is_alnum(r))
-			break;
-	}
-	backup(l);
+	scan_alnum(l, &r);
 	word = l->input + l->start;
 	n = l->pos - l->start;
 	if (!at_terminator(l))
 		return error_rune(l, "bad character ", r);
 	for (i = 0; i < ARC_ARRAY_LEN(keywords); i++) {
-		if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, word, n) == 0) {
+		if (keywords[i].word[0] == word[0] && strlen(keywords[i].word) == n &&
+		    memcmp(keywords[i].word, word, n) == 0) {
 			int t = keywords[i].type;
 			if ((t == ITEM_BREAK && !l->break_ok) || (t == ITEM_CONTINUE && !l->continue_ok))
 				return emit(l, ITEM_IDENTIFIER);
@@ -635,13 +695,7 @@ static enum state lex_field_or_variable(struct lexer *l, int type)
 	int32_t r;
 	if (at_terminator(l))
 		return emit(l, type == ITEM_VARIABLE ? ITEM_VARIABLE : ITEM_DOT);
-	for (;;) {
-		r = next(l);
-		if (!is_alnum(r)) {
-			backup(l);
-			break;
-		}
-	}
+	scan_alnum(l, &r);
 	if (!at_terminator(l))
 		return error_rune(l, "bad character ", r);
 	return emit(l, type);
@@ -720,7 +774,15 @@ static enum state lex_number(struct lexer *l)
 static enum state lex_quote(struct lexer *l)
 {
 	for (;;) {
-		int32_t r = next(l);
+		int32_t r;
+		/* plain ASCII at once (no newline, quote or backslash among them) */
+		while (l->pos < l->len) {
+			unsigned char c = (unsigned char)l->input[l->pos];
+			if (c >= 0x80 || c == '"' || c == '\\' || c == '\n')
+				break;
+			l->pos++;
+		}
+		r = next(l);
 		if (r == '\\') {
 			r = next(l);
 			if (r != EOF_RUNE && r != '\n')

@@ -45,10 +45,10 @@ enum node_type {
 
 struct tree;
 
-/* the common head of every node */
+/* the common head of every node (16 bytes) */
 struct node {
 	uint8_t type;
-	size_t pos; /* byte offset in the tree's text */
+	uint32_t pos; /* byte offset in the tree's text (texts are below 4 GiB: tpl_parse) */
 	struct tree *tr;
 };
 

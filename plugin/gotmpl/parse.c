@@ -5,8 +5,9 @@
  * item read), the same messages ("template: NAME:LINE: MSG").
  *
  * A parse error unwinds with longjmp to tpl_parse(); every node of a parse
- * lives in a parse-local arena that is merged into the set's arena only
- * when the whole text parsed, so a failed parse leaves the set untouched.
+ * is allocated in the set's arena after a mark, and a failed parse rolls
+ * the arena back to it (templates enter the set only when the whole text
+ * parsed), so a failed parse leaves the set untouched.
  */
 #include "internal.h"
 #include "../value/codec.h"
@@ -26,24 +27,44 @@ struct arena_chunk {
 };
 
 #define CHUNK_MIN 8192
+#define CHUNK_MAX ((size_t)1 << 20)
+#define ARENA_ALIGN 8
 
 void arena_init(struct arena *a)
 {
 	memset(a, 0, sizeof(*a));
 }
 
+static struct arena_chunk *chunk_new(size_t cap)
+{
+	struct arena_chunk *c = xmalloc(sizeof(*c) + cap);
+	c->cap = cap;
+	c->used = 0;
+	return c;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	struct arena_chunk *c = a->head;
 	void *p;
-	n = (n + 15) & ~(size_t)15;
+	n = (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
-		if (c && c->cap * 2 > cap && c->cap < (1u << 20))
-			cap = c->cap * 2 > n ? c->cap * 2 : n;
-		c = xmalloc(sizeof(*c) + cap);
-		c->cap = cap;
-		c->used = 0;
+		size_t cap = c ? c->cap * 2 : CHUNK_MIN;
+		if (cap > CHUNK_MAX)
+			cap = CHUNK_MAX;
+		if (c && n > cap / 4) {
+			/* a big piece (a template's text) gets a chunk of its own behind
+			 * the current one, which goes on filling up */
+			struct arena_chunk *big = chunk_new(n);
+			big->used = n;
+			big->next = c->next;
+			c->next = big;
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		if (cap < n)
+			cap = n;
+		c = chunk_new(cap);
 		c->next = a->head;
 		a->head = c;
 	}
@@ -97,21 +118,36 @@ void arena_free(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* move everything of src into dst; src is left empty */
-static void arena_merge(struct arena *dst, struct arena *src)
+void arena_get_mark(struct arena *a, struct arena_mark *m)
 {
-	struct arena_chunk *c = src->head;
+	m->head = a->head;
+	m->used = a->head ? a->head->used : 0;
+	m->after = a->head ? a->head->next : NULL;
+	m->nvals = a->nvals;
+}
+
+void arena_rollback(struct arena *a, const struct arena_mark *m)
+{
+	struct arena_chunk *c, *n;
 	size_t i;
-	if (c) {
-		while (c->next)
-			c = c->next;
-		c->next = dst->head;
-		dst->head = src->head;
+	for (i = m->nvals; i < a->nvals; i++)
+		arc_v_unref(a->vals[i]);
+	a->nvals = m->nvals;
+	/* chunks made since the mark: new heads (with the big pieces behind
+	 * them) before the marked head, big pieces between it and m->after */
+	for (c = a->head; c && c != m->head; c = n) {
+		n = c->next;
+		free(c);
 	}
-	for (i = 0; i < src->nvals; i++)
-		arena_keep(dst, src->vals[i]);
-	free(src->vals);
-	memset(src, 0, sizeof(*src));
+	a->head = m->head;
+	if (m->head) {
+		for (c = m->head->next; c && c != m->after; c = n) {
+			n = c->next;
+			free(c);
+		}
+		m->head->next = m->after;
+		m->head->used = m->used;
+	}
 }
 
 /* ------------------------------------------------------------------ set */
@@ -217,7 +253,13 @@ int arc_tpl_has(struct arc_tpl_set *set, const char *name)
 struct pctx {
 	jmp_buf jb;
 	struct arc_buf err;
-	struct arena arena;
+	struct arena *arena; /* the set's: a failed parse rolls it back */
+	/* The items of the arrays being built (list nodes, command arguments,
+	 * pipeline commands and declarations).  An array nested in another is
+	 * finished before the outer one goes on, so one stack holds them all;
+	 * a finished array is copied into the arena at its exact size. */
+	void **stk;
+	size_t nstk, capstk;
 	struct lexer lex;
 	struct tree **trees; /* Go's treeSet for this parse */
 	size_t ntrees, captrees;
@@ -388,7 +430,7 @@ static struct item expect(struct ptree *p, int type, const char *context)
 
 static void *new_node(struct ptree *p, size_t size, int type, size_t pos)
 {
-	struct node *n = arena_alloc(&p->c->arena, size);
+	struct node *n = arena_alloc(p->c->arena, size);
 	n->type = (uint8_t)type;
 	n->pos = pos;
 	n->tr = p->t;
@@ -400,10 +442,41 @@ static struct node_list *new_list(struct ptree *p, size_t pos)
 	return new_node(p, sizeof(struct node_list), NODE_LIST, pos);
 }
 
-static void list_append(struct ptree *p, struct node_list *l, struct node *n)
+static void spush(struct ptree *p, void *x)
 {
-	l->nodes = arena_grow(&p->c->arena, l->nodes, &l->cap, l->len, sizeof(*l->nodes));
-	l->nodes[l->len++] = n;
+	struct pctx *c = p->c;
+	if (c->nstk == c->capstk) {
+		c->capstk = c->capstk ? c->capstk * 2 : 64;
+		c->stk = xrealloc(c->stk, c->capstk * sizeof(*c->stk));
+	}
+	c->stk[c->nstk++] = x;
+}
+
+/* the items pushed since base, as an arena array (NULL when none); *n: their count */
+static void *sfinish(struct ptree *p, size_t base, size_t *n)
+{
+	struct pctx *c = p->c;
+	void **a = NULL;
+	*n = c->nstk - base;
+	if (*n) {
+		a = arena_alloc(c->arena, *n * sizeof(*a));
+		memcpy(a, c->stk + base, *n * sizeof(*a));
+	}
+	c->nstk = base;
+	return a;
+}
+
+static void list_finish(struct ptree *p, struct node_list *l, size_t base)
+{
+	l->nodes = sfinish(p, base, &l->len);
+	l->cap = l->len;
+}
+
+static void one_item(struct ptree *p, struct node_list *l, struct node *n)
+{
+	l->nodes = arena_alloc(p->c->arena, sizeof(*l->nodes));
+	l->nodes[0] = n;
+	l->len = l->cap = 1;
 }
 
 /* split "a.b.c" into idents (arena) */
@@ -414,7 +487,7 @@ static struct ident *split_dots(struct ptree *p, const char *s, size_t n, size_t
 	for (i = 0; i < n; i++)
 		if (s[i] == '.')
 			k++;
-	ids = arena_alloc(&p->c->arena, k * sizeof(*ids));
+	ids = arena_alloc(p->c->arena, k * sizeof(*ids));
 	for (i = 0; i <= n; i++) {
 		if (i == n || s[i] == '.') {
 			ids[j].s = s + start;
@@ -923,7 +996,7 @@ done:
 		v = arc_v_int(num->i64);
 	if (v) {
 		v->flags |= ARC_VF_CONST;
-		arena_keep(&p->c->arena, v);
+		arena_keep(p->c->arena, v);
 	}
 	num->val = v;
 	return num;
@@ -943,7 +1016,7 @@ static struct node_string *new_string(struct ptree *p, const struct item *tok)
 	sn->qlen = tok->len;
 	v = arc_v_str_buf(&b);
 	v->flags |= ARC_VF_CONST;
-	arena_keep(&p->c->arena, v);
+	arena_keep(p->c->arena, v);
 	sn->val = v;
 	return sn;
 }
@@ -966,7 +1039,7 @@ static int has_var(struct ptree *p, const char *s, size_t n)
 
 static void push_var(struct ptree *p, const char *s, size_t n)
 {
-	p->vars = arena_grow(&p->c->arena, p->vars, &p->capvars, p->nvars, sizeof(*p->vars));
+	p->vars = arena_grow(p->c->arena, p->vars, &p->capvars, p->nvars, sizeof(*p->vars));
 	p->vars[p->nvars].s = s;
 	p->vars[p->nvars].len = n;
 	p->nvars++;
@@ -982,8 +1055,8 @@ static void start_parse(struct ptree *p, struct pctx *c, struct tree *t)
 
 static struct tree *new_tree(struct pctx *c, const char *name, size_t n)
 {
-	struct tree *t = arena_alloc(&c->arena, sizeof(*t));
-	t->name.s = arena_strndup(&c->arena, name, n);
+	struct tree *t = arena_alloc(c->arena, sizeof(*t));
+	t->name.s = arena_strndup(c->arena, name, n);
 	t->name.len = n;
 	t->parse_name = c->parse_name;
 	t->text = c->text;
@@ -1047,7 +1120,7 @@ static struct ident parse_template_name(struct ptree *p, const struct item *tok,
 		perrorf(p, "invalid syntax");
 	}
 	id.len = b.len;
-	id.s = arena_strndup(&p->c->arena, b.ptr ? b.ptr : "", b.len);
+	id.s = arena_strndup(p->c->arena, b.ptr ? b.ptr : "", b.len);
 	arc_buf_release(&b);
 	return id;
 }
@@ -1090,7 +1163,7 @@ static struct node *operand(struct ptree *p)
 	chain->node = node;
 	while (ppeek(p).type == ITEM_FIELD) {
 		struct item f = pnext(p);
-		chain->fields = arena_grow(&p->c->arena, chain->fields, &chain->cap, chain->nfield,
+		chain->fields = arena_grow(p->c->arena, chain->fields, &chain->cap, chain->nfield,
 					   sizeof(*chain->fields));
 		chain->fields[chain->nfield].s = f.val + 1;
 		chain->fields[chain->nfield].len = f.len - 1;
@@ -1102,7 +1175,7 @@ static struct node *operand(struct ptree *p)
 		struct node *res;
 		char *s;
 		arc_tpl_node_string(&b, &chain->n);
-		s = arena_strndup(&p->c->arena, b.ptr, b.len);
+		s = arena_strndup(p->c->arena, b.ptr, b.len);
 		if (node->type == NODE_FIELD)
 			res = &new_field(p, chain->n.pos, s, b.len)->n;
 		else
@@ -1133,7 +1206,7 @@ static struct node *term(struct ptree *p)
 	switch (tok.type) {
 	case ITEM_IDENTIFIER: {
 		struct node_identifier *id;
-		char *name = arena_strndup(&p->c->arena, tok.val, tok.len);
+		char *name = arena_strndup(p->c->arena, tok.val, tok.len);
 		const struct arc_tpl_func *fn = arc_tpl_func_find(name);
 		if (!fn) {
 			struct arc_buf b = ARC_BUF_INIT;
@@ -1194,16 +1267,14 @@ static struct node *term(struct ptree *p)
 static struct node_command *command(struct ptree *p)
 {
 	struct node_command *cmd = new_node(p, sizeof(*cmd), NODE_COMMAND, peek_non_space(p).pos);
+	size_t base = p->c->nstk;
 	for (;;) {
 		struct node *op;
 		struct item tok;
 		peek_non_space(p);
 		op = operand(p);
-		if (op) {
-			cmd->args = arena_grow(&p->c->arena, cmd->args, &cmd->cap, cmd->len,
-					       sizeof(*cmd->args));
-			cmd->args[cmd->len++] = op;
-		}
+		if (op)
+			spush(p, op);
 		tok = pnext(p);
 		if (tok.type == ITEM_SPACE)
 			continue;
@@ -1213,6 +1284,8 @@ static struct node_command *command(struct ptree *p)
 			unexpected(p, &tok, "operand");
 		break;
 	}
+	cmd->args = sfinish(p, base, &cmd->len);
+	cmd->cap = cmd->len;
 	if (cmd->len == 0)
 		perrorf(p, "empty command");
 	return cmd;
@@ -1237,8 +1310,8 @@ static void check_pipeline(struct ptree *p, struct node_pipe *pipe, const char *
 
 static void pipe_decl(struct ptree *p, struct node_pipe *pipe, const struct item *v)
 {
-	pipe->decl = arena_grow(&p->c->arena, pipe->decl, &pipe->decl_cap, pipe->ndecl, sizeof(*pipe->decl));
-	pipe->decl[pipe->ndecl++] = new_variable(p, v->pos, v->val, v->len);
+	spush(p, new_variable(p, v->pos, v->val, v->len));
+	pipe->ndecl++;
 	push_var(p, v->val, v->len);
 }
 
@@ -1246,6 +1319,7 @@ static struct node_pipe *pipeline(struct ptree *p, const char *context, int end)
 {
 	struct item tok = peek_non_space(p);
 	struct node_pipe *pipe = new_node(p, sizeof(*pipe), NODE_PIPE, tok.pos);
+	size_t base = p->c->nstk;
 	pipe->line = tok.line;
 decls:
 	if (peek_non_space(p).type == ITEM_VARIABLE) {
@@ -1272,9 +1346,13 @@ decls:
 			pbackup2(p, v);
 		}
 	}
+	pipe->decl = sfinish(p, base, &pipe->ndecl);
+	pipe->decl_cap = pipe->ndecl;
 	for (;;) {
 		tok = next_non_space(p);
 		if (tok.type == end) {
+			pipe->cmds = sfinish(p, base, &pipe->ncmd);
+			pipe->cmd_cap = pipe->ncmd;
 			check_pipeline(p, pipe, context);
 			return pipe;
 		}
@@ -1292,9 +1370,7 @@ decls:
 		case ITEM_VARIABLE:
 		case ITEM_LEFT_PAREN:
 			pbackup(p);
-			pipe->cmds = arena_grow(&p->c->arena, pipe->cmds, &pipe->cmd_cap, pipe->ncmd,
-						sizeof(*pipe->cmds));
-			pipe->cmds[pipe->ncmd++] = command(p);
+			spush(p, command(p));
 			break;
 		default:
 			unexpected(p, &tok, context);
@@ -1326,11 +1402,11 @@ static struct node *parse_control(struct ptree *p, const char *context, int type
 		if (type == NODE_IF && ppeek(p).type == ITEM_IF) {
 			pnext(p);
 			else_list = new_list(p, next->pos);
-			list_append(p, else_list, if_control(p));
+			one_item(p, else_list, if_control(p));
 		} else if (type == NODE_WITH && ppeek(p).type == ITEM_WITH) {
 			pnext(p);
 			else_list = new_list(p, next->pos);
-			list_append(p, else_list, with_control(p));
+			one_item(p, else_list, with_control(p));
 		} else {
 			else_list = item_list(p, &next);
 			if (next->type != NODE_END) {
@@ -1366,7 +1442,7 @@ static struct node *block_control(struct ptree *p)
 	struct item tok = next_non_space(p);
 	struct ident name = parse_template_name(p, &tok, context);
 	struct node_pipe *pipe = pipeline(p, context, ITEM_RIGHT_DELIM);
-	struct ptree *blk = arena_alloc(&p->c->arena, sizeof(*blk)); /* off the C stack */
+	struct ptree *blk = arena_alloc(p->c->arena, sizeof(*blk)); /* off the C stack */
 	struct node *end = NULL;
 	struct tree *t = new_tree(p->c, name.s, name.len);
 	start_parse(blk, p->c, t);
@@ -1473,26 +1549,29 @@ static struct node *text_or_action(struct ptree *p)
 static struct node_list *item_list(struct ptree *p, struct node **next)
 {
 	struct node_list *list = new_list(p, peek_non_space(p).pos);
+	size_t base = p->c->nstk;
 	while (peek_non_space(p).type != ITEM_EOF) {
 		struct node *n = text_or_action(p);
 		if (n->type == NODE_END || n->type == NODE_ELSE) {
 			*next = n;
+			list_finish(p, list, base);
 			return list;
 		}
-		list_append(p, list, n);
+		spush(p, n);
 	}
 	perrorf(p, "unexpected EOF");
 }
 
 static void parse_top(struct ptree *p)
 {
+	size_t base = p->c->nstk;
 	p->t->root = new_list(p, ppeek(p).pos);
 	while (ppeek(p).type != ITEM_EOF) {
 		struct node *n;
 		if (ppeek(p).type == ITEM_LEFT_DELIM) {
 			struct item delim = pnext(p);
 			if (next_non_space(p).type == ITEM_DEFINE) {
-				struct ptree *def = arena_alloc(&p->c->arena, sizeof(*def));
+				struct ptree *def = arena_alloc(p->c->arena, sizeof(*def));
 				start_parse(def, p->c, new_tree(p->c, "definition", 10));
 				parse_definition(def);
 				continue;
@@ -1506,8 +1585,9 @@ static void parse_top(struct ptree *p)
 			arc_tpl_node_string(&b, n);
 			perror_buf(p, &b);
 		}
-		list_append(p, p->t->root, n);
+		spush(p, n);
 	}
+	list_finish(p, p->t->root, base);
 }
 
 struct parse_job {
@@ -1551,11 +1631,18 @@ int tpl_parse(struct arc_tpl_set *set, const char *name, size_t nlen, const char
 	struct ptree *p = xcalloc(1, sizeof(*p));
 	struct parse_job j;
 	int rc;
-	arena_init(&c->arena);
+	struct arena_mark mark;
+	if (len > UINT32_MAX) { /* node positions are 32-bit */
+		free(c);
+		free(p);
+		return arc_error_code(ARC_E_PARSE, "template: %.*s: text too large", (int)nlen, name);
+	}
+	arena_get_mark(&set->arena, &mark);
+	c->arena = &set->arena;
 	arc_buf_init(&c->err);
-	c->text = arena_strndup(&c->arena, text, len);
+	c->text = arena_strndup(c->arena, text, len);
 	c->len = len;
-	c->parse_name.s = arena_strndup(&c->arena, name, nlen);
+	c->parse_name.s = arena_strndup(c->arena, name, nlen);
 	c->parse_name.len = nlen;
 	lex_init(&c->lex, c->text, len);
 	start_parse(p, c, new_tree(c, name, nlen));
@@ -1568,12 +1655,11 @@ int tpl_parse(struct arc_tpl_set *set, const char *name, size_t nlen, const char
 	j.c = c;
 	j.p = p;
 	rc = tpl_run_big(parse_job_run, &j);
-	if (rc == 0)
-		arena_merge(&set->arena, &c->arena);
-	else
-		arena_free(&c->arena);
+	if (rc != 0)
+		arena_rollback(&set->arena, &mark);
 	lex_release(&c->lex);
 	arc_buf_release(&c->err);
+	free(c->stk);
 	free(c->trees);
 	free(c);
 	free(p);

@@ -55,6 +55,13 @@ int arc_yaml_dump(struct arc_buf *b, arc_value *v);
  * indented under mapping keys, no folding of long lines.  Same quoting as
  * arc_yaml_dump otherwise. */
 int arc_yaml_dump_pretty(struct arc_buf *b, arc_value *v);
+/* toYaml's result: the text of arc_yaml_dump (pretty 0) or arc_yaml_dump_pretty
+ * (pretty 1) without its last line break, as a string value in *out (a new
+ * reference).  b is scratch space (emptied first; its bound applies, and on
+ * an error it is left as the writer left it).  The last few large results
+ * are remembered with their value and returned again, as the same string
+ * value, while nothing in the value has changed (value.h, change tracking). */
+int arc_yaml_dump_value(struct arc_buf *b, arc_value *v, int pretty, arc_value **out);
 
 /* ---- JSON ----
  * In: numbers become float64 (Go's encoding/json into interface{}), errors as

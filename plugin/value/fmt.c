@@ -341,10 +341,20 @@ static void quote_with(struct arc_buf *b, const char *s, size_t n, int ascii_onl
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
+	arc_buf_grow(b, n + 2);
 	arc_buf_putc(b, '"');
 	while (i < n) {
 		uint32_t r;
-		size_t w = utf8_dec(u + i, n - i, &r);
+		size_t w, j = i;
+		/* a run of printable ASCII that needs no escape, at once */
+		while (j < n && u[j] >= 0x20 && u[j] < 0x7F && u[j] != '"' && u[j] != '\\')
+			j++;
+		if (j > i) {
+			arc_buf_add(b, s + i, j - i);
+			i = j;
+			continue;
+		}
+		w = utf8_dec(u + i, n - i, &r);
 		if (w == 1 && r == 0xFFFD) {
 			arc_buf_puts(b, "\\x");
 			put_hex(b, u[i], 2);
@@ -841,6 +851,21 @@ void arc_fmt_float(struct arc_buf *b, double f, char fmt, int prec)
 	}
 	neg = signbit(f) != 0;
 	a = fabs(f);
+	if ((fmt == 'g' || fmt == 'G') && shortest && a < 1e6 && a >= 1 && a == (double)(int64_t)a) {
+		/* a whole number below 1e6: its shortest digits with the exponent under
+		 * 6 print in %f form, which is the integer */
+		char tmp[24];
+		size_t i = sizeof(tmp);
+		int64_t k = (int64_t)a;
+		do {
+			tmp[--i] = (char)('0' + k % 10);
+			k /= 10;
+		} while (k);
+		if (neg)
+			tmp[--i] = '-';
+		arc_buf_add(b, tmp + i, sizeof(tmp) - i);
+		return;
+	}
 	if (fmt == 'f' && !shortest) {
 		/* the C library rounds the exact binary value half to even, as Go does */
 		int n = snprintf(NULL, 0, "%.*f", prec, a);
@@ -971,7 +996,7 @@ static void fmt_integer(struct pp *p, uint64_t u, int base, int is_signed, char 
 	int negative = is_signed && (int64_t)u < 0;
 	int prec = 0;
 	size_t cap, i;
-	char *buf;
+	char *buf, small[96];
 
 	if (negative)
 		u = -u;
@@ -990,7 +1015,7 @@ static void fmt_integer(struct pp *p, uint64_t u, int base, int is_signed, char 
 			prec--;
 	}
 	cap = 80 + (size_t)(prec > 0 ? prec : 0);
-	buf = xmalloc(cap);
+	buf = cap <= sizeof(small) ? small : xmalloc(cap);
 	i = cap;
 	do {
 		buf[--i] = digits[u % (unsigned)base];
@@ -1021,7 +1046,8 @@ static void fmt_integer(struct pp *p, uint64_t u, int base, int is_signed, char 
 	else if (p->space)
 		buf[--i] = ' ';
 	pad_nozero(p, buf + i, cap - i);
-	free(buf);
+	if (buf != small)
+		free(buf);
 }
 
 static const char ldig[] = "0123456789abcdefx";

@@ -257,8 +257,12 @@ static int parse_string(struct jparse *p, struct arc_buf *b)
 			continue;
 		}
 		if (c < 0x80) {
-			arc_buf_putc(b, (char)c);
-			p->i++;
+			/* a run of plain ASCII at once */
+			size_t j = p->i + 1;
+			while (j < p->n && p->s[j] >= 0x20 && p->s[j] < 0x80 && p->s[j] != '"' && p->s[j] != '\\')
+				j++;
+			arc_buf_add(b, p->s + p->i, j - p->i);
+			p->i = j;
 		} else {
 			size_t w = utf8_valid_len(p->s + p->i, p->n - p->i);
 			if (w == 0) {
@@ -349,7 +353,7 @@ static int parse_literal(struct jparse *p, const char *word, arc_value **out, ar
 
 struct jframe {
 	arc_value *c; /* the container being filled */
-	char *key;    /* objects: the pending key */
+	size_t koff;  /* objects: the pending key, at koff in the key stack */
 	size_t klen;
 };
 
@@ -359,6 +363,7 @@ static int json_load(arc_value **out, const char *name, const char *data, size_t
 	struct jframe *st = NULL;
 	size_t depth = 0, cap = 0, k;
 	struct arc_buf sb = ARC_BUF_INIT;
+	struct arc_buf ks = ARC_BUF_INIT; /* the pending keys of the open objects, one after another */
 	arc_value *v = NULL;
 	long nodes = 0;
 	int rc = 0;
@@ -388,7 +393,7 @@ value:
 			st = xrealloc(st, cap * sizeof(*st));
 		}
 		st[depth].c = obj ? arc_v_map() : arc_v_list();
-		st[depth].key = NULL;
+		st[depth].koff = ks.len;
 		st[depth].klen = 0;
 		depth++;
 		p.i++;
@@ -442,6 +447,7 @@ have:
 		}
 		free(st);
 		arc_buf_release(&sb);
+		arc_buf_release(&ks);
 		if (p.range_err) {
 			rc = jerr(&p, ARC_E_TYPE, p.range_err);
 			free(p.range_err);
@@ -458,9 +464,7 @@ have:
 		struct jframe *f = &st[depth - 1];
 		int obj = f->c->kind == ARC_MAP;
 		if (obj) {
-			arc_v_map_setn(f->c, f->key, f->klen, v);
-			free(f->key);
-			f->key = NULL;
+			arc_v_map_setn(f->c, ks.ptr + f->koff, f->klen, v);
 		} else {
 			arc_v_list_push(f->c, v);
 		}
@@ -495,12 +499,12 @@ key:
 		rc = jerr_here(&p, "looking for beginning of object key string");
 		goto fail;
 	}
-	arc_buf_reset(&sb);
-	rc = parse_string(&p, &sb);
+	arc_buf_truncate(&ks, st[depth - 1].koff);
+	rc = parse_string(&p, &ks);
 	if (rc)
 		goto fail;
-	st[depth - 1].klen = sb.len;
-	st[depth - 1].key = xstrndup(arc_buf_cstr(&sb), sb.len);
+	st[depth - 1].klen = ks.len - st[depth - 1].koff;
+	arc_buf_add(&ks, "", 0); /* a buffer even for an empty first key */
 	skip_ws(&p);
 	if (p.i >= p.n) {
 		rc = jerr_eof(&p);
@@ -513,13 +517,12 @@ key:
 	p.i++;
 	goto value;
 fail:
-	for (k = 0; k < depth; k++) {
-		free(st[k].key);
+	for (k = 0; k < depth; k++)
 		arc_v_unref(st[k].c);
-	}
 	free(st);
 	free(p.range_err);
 	arc_buf_release(&sb);
+	arc_buf_release(&ks);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,53 @@ int arc_v_equal(const arc_value *a, const arc_value *b)
 	return 0;
 }
 
+/* ---- change tracking ---- */
+
+static _Atomic uint64_t epoch;
+
+uint64_t arc_v_epoch(void)
+{
+	return atomic_load_explicit(&epoch, memory_order_relaxed);
+}
+
+static inline void changed(arc_value *c)
+{
+	if (c->flags & ARC_VF_WATCHED)
+		atomic_fetch_add_explicit(&epoch, 1, memory_order_relaxed);
+}
+
+void arc_v_touch(arc_value *c)
+{
+	changed(c);
+}
+
+int arc_v_watch(arc_value *v, int max_depth)
+{
+	size_t i;
+	if (max_depth < 0)
+		return -1;
+	switch (v->kind) {
+	case ARC_LIST:
+		if (v->refcnt)
+			v->flags |= ARC_VF_WATCHED;
+		for (i = 0; i < v->u.l.len; i++)
+			if (arc_v_watch(v->u.l.items[i], max_depth - 1))
+				return -1;
+		return 0;
+	case ARC_MAP:
+		if (v->refcnt)
+			v->flags |= ARC_VF_WATCHED;
+		for (i = 0; i < v->u.m.len; i++)
+			if (arc_v_watch(v->u.m.ents[i].val, max_depth - 1))
+				return -1;
+		return 0;
+	case ARC_OBJECT:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
 /* ---- lists ---- */
 
 size_t arc_v_list_len(const arc_value *l) { return l->u.l.len; }
@@ -255,6 +303,7 @@ arc_value *arc_v_list_at(const arc_value *l, size_t i) { return l->u.l.items[i];
 
 void arc_v_list_push(arc_value *l, arc_value *take)
 {
+	changed(l);
 	if (l->u.l.len == l->u.l.cap) {
 		l->u.l.cap = l->u.l.cap ? l->u.l.cap * 2 : 4;
 		l->u.l.items = xrealloc(l->u.l.items, l->u.l.cap * sizeof(*l->u.l.items));
@@ -265,6 +314,7 @@ void arc_v_list_push(arc_value *l, arc_value *take)
 void arc_v_list_set(arc_value *l, size_t i, arc_value *take)
 {
 	arc_value *old = l->u.l.items[i];
+	changed(l);
 	l->u.l.items[i] = take;
 	arc_v_unref(old);
 }
@@ -340,6 +390,7 @@ void arc_v_map_setn(arc_value *m, const char *key, size_t klen, arc_value *take)
 	long i = map_find(m, key, klen, h);
 	struct arc_mapent *e;
 
+	changed(m);
 	if (i >= 0) {
 		arc_value *old = m->u.m.ents[i].val;
 		m->u.m.ents[i].val = take;
@@ -378,6 +429,7 @@ int arc_v_map_del(arc_value *m, const char *key)
 	long i = map_find(m, key, klen, hash_key(key, klen));
 	if (i < 0)
 		return 0;
+	changed(m);
 	free(m->u.m.ents[i].key);
 	arc_v_unref(m->u.m.ents[i].val);
 	memmove(&m->u.m.ents[i], &m->u.m.ents[i + 1], (m->u.m.len - (size_t)i - 1) * sizeof(struct arc_mapent));

@@ -69,6 +69,9 @@ typedef struct arc_value arc_value;
 			       apart from an untyped nil: "wrong type for value; expected string;
 			       got interface {}", "len of nil pointer"); kind is ARC_NULL */
 #define ARC_VF_NIL 0x4 /* an empty list or map that stands for Go's nil slice/map: JSON null */
+#define ARC_VF_WATCHED 0x8 /* a list or map some remembered result was computed from
+			      (yaml_out.c): changing it through the functions below
+			      advances arc_v_epoch() */
 
 /* An object's behaviour.  `lookup` resolves `.Name` (nargs == 0, args NULL)
  * or a method call `.Name a b` (nargs >= 0 with is_call set): it returns 0
@@ -208,6 +211,21 @@ int arc_v_object_int(arc_value *v, int64_t *out);
  * (a string) in *out; ARC_E_NOTFOUND (no message) when the class has no
  * MarshalJSON; another negative code with the method's message set. */
 int arc_v_marshal_json(arc_value *v, arc_value **out);
+
+/* ---- change tracking ----
+ * A function whose result depends only on a value's content (toYaml) may
+ * remember the result for that value: it marks the value's containers
+ * ARC_VF_WATCHED and notes arc_v_epoch().  Every change to a watched
+ * container (arc_v_list_push/_set, arc_v_map_set/_setn/_del) advances the
+ * epoch, so the result still holds while the epoch is unchanged (and the
+ * rememberer holds a reference, so the address is not reused).  Code that
+ * changes a container's items, entries or types in place by other means
+ * must call arc_v_touch() on it first. */
+uint64_t arc_v_epoch(void);
+void arc_v_touch(arc_value *container);
+/* mark v and every list and map under it watched; 0, or -1 (marking
+ * stopped) when v holds an object or nests deeper than max_depth */
+int arc_v_watch(arc_value *v, int max_depth);
 
 /* ---- copies ---- */
 arc_value *arc_v_copy_deep(arc_value *v); /* lists and maps copied recursively; scalars shared */

@@ -1897,29 +1897,27 @@ static int dump(struct arc_buf *b, arc_value *v, int pretty)
 /* Remembered output.  Charts often write the same big value again and
  * again (toYaml .Values.x in every template of a loop, or once for a
  * checksum and once for the body).  The output is a function of the value's
- * content alone, so the last few big outputs are kept with a fingerprint:
- * an exact serialization of everything the writer reads (kinds, Go types,
- * flags, scalar bits and bytes, keys in order).  A call whose value has the
- * same fingerprint byte for byte gets the kept text; nothing is keyed on
- * pointers, so values may be freed, reused or changed in place meanwhile. */
+ * content alone, so the last few big outputs are kept with the value they
+ * came from (a reference, so its address is not reused) and the change
+ * epoch of value.h: the value's lists and maps are marked watched, and any
+ * change to one of them advances the epoch.  A call for the same value at
+ * the same epoch gets the kept text (as the same string value, so a digest
+ * of it can be remembered by identity too). */
 
 #define MEMO_SLOTS 4
 #define MEMO_MIN_OUT 512            /* smaller outputs are cheaper to write than to keep */
 #define MEMO_MAX_OUT ((size_t)1 << 20)
-/* a value whose fingerprint is longer writes more than MEMO_MAX_OUT (a
- * fingerprint takes at most ~5 bytes per byte written): not remembered, and
- * not walked further (a map that holds one map twice at every level is small
- * in memory but exponential to walk) */
-#define MEMO_MAX_FP (8 * MEMO_MAX_OUT)
+#define MEMO_MAX_DEPTH 64
 
 struct memo {
-	struct arc_buf fp, out;
-	int pretty;
+	arc_value *v;   /* a reference, or NULL for a free slot */
+	arc_value *out; /* the text without its last line break */
+	uint64_t epoch;
+	int pretty, nl; /* nl: the text had a last line break */
 };
 
 static _Thread_local struct {
 	struct memo slot[MEMO_SLOTS];
-	struct arc_buf fp; /* scratch: the fingerprint of the value asked for */
 	unsigned next;
 	int registered;
 } memo;
@@ -1928,98 +1926,74 @@ static void memo_free(void)
 {
 	unsigned i;
 	for (i = 0; i < MEMO_SLOTS; i++) {
-		arc_buf_release(&memo.slot[i].fp);
-		arc_buf_release(&memo.slot[i].out);
-	}
-	arc_buf_release(&memo.fp);
-}
-
-/* append v's fingerprint to f; 0, or -1 for values never remembered
- * (objects, very deep nesting) */
-static int fingerprint(struct arc_buf *f, arc_value *v, int depth)
-{
-	unsigned char h[4] = { v->kind, v->gotype, (unsigned char)(v->flags & 0xFF),
-			       (unsigned char)(v->flags >> 8) };
-	size_t i, n;
-	if (depth > 64 || f->len > MEMO_MAX_FP)
-		return -1;
-	badd(f, h, sizeof(h));
-	switch (arc_v_kind(v)) {
-	case ARC_NULL:
-		return 0;
-	case ARC_BOOL:
-		bput(f, (char)(v->u.b != 0));
-		return 0;
-	case ARC_INT:
-		badd(f, &v->u.i, sizeof(v->u.i));
-		return 0;
-	case ARC_FLOAT:
-		badd(f, &v->u.f, sizeof(v->u.f)); /* the bits: -0 and NaNs kept apart */
-		return 0;
-	case ARC_STRING:
-		n = arc_v_strlen(v);
-		badd(f, &n, sizeof(n));
-		badd(f, arc_v_strptr(v), n);
-		return 0;
-	case ARC_LIST:
-		n = arc_v_list_len(v);
-		badd(f, &n, sizeof(n));
-		for (i = 0; i < n; i++)
-			if (fingerprint(f, arc_v_list_at(v, i), depth + 1))
-				return -1;
-		return 0;
-	case ARC_MAP:
-		n = arc_v_map_len(v);
-		badd(f, &n, sizeof(n));
-		for (i = 0; i < n; i++) {
-			size_t kl = arc_v_map_keylen(v, i);
-			badd(f, &kl, sizeof(kl));
-			badd(f, arc_v_map_key(v, i), kl);
-			if (fingerprint(f, arc_v_map_val(v, i), depth + 1))
-				return -1;
-		}
-		return 0;
-	default:
-		return -1;
+		arc_v_unref(memo.slot[i].v);
+		arc_v_unref(memo.slot[i].out);
+		memo.slot[i].v = memo.slot[i].out = NULL;
 	}
 }
 
-static int dump_memo(struct arc_buf *b, arc_value *v, int pretty)
+static struct memo *memo_find(arc_value *v, int pretty)
 {
-	size_t start = b->len;
 	unsigned i;
-	int r;
-	struct memo *m;
+	uint64_t ep;
 	if (arc_v_kind(v) != ARC_LIST && arc_v_kind(v) != ARC_MAP)
-		return dump(b, v, pretty);
-	arc_buf_reset(&memo.fp);
-	if (fingerprint(&memo.fp, v, 0))
-		return dump(b, v, pretty);
+		return NULL;
+	ep = arc_v_epoch();
 	for (i = 0; i < MEMO_SLOTS; i++) {
-		m = &memo.slot[i];
-		if (m->out.len && m->pretty == pretty && m->fp.len == memo.fp.len &&
-		    memcmp(m->fp.ptr, memo.fp.ptr, memo.fp.len) == 0) {
-			arc_buf_add(b, m->out.ptr, m->out.len);
-			if (b->over) {
-				arc_buf_truncate(b, start);
-				return arc_error_code(ARC_E_RANGE, "toYaml: output too large");
-			}
-			return 0;
-		}
+		struct memo *m = &memo.slot[i];
+		if (m->v == v && m->epoch == ep && m->pretty == pretty)
+			return m;
 	}
-	r = dump(b, v, pretty);
-	if (r || b->over || b->len - start < MEMO_MIN_OUT || b->len - start > MEMO_MAX_OUT)
-		return r;
+	return NULL;
+}
+
+/* remember the text written for v: the string value str (borrowed) if not
+ * NULL, else a copy of text; len bytes, nl: followed by a line break */
+static void memo_put(arc_value *v, int pretty, const char *text, size_t len, int nl, arc_value *str)
+{
+	struct memo *m;
+	uint64_t ep;
+	if ((arc_v_kind(v) != ARC_LIST && arc_v_kind(v) != ARC_MAP) || !v->refcnt ||
+	    len + (size_t)nl < MEMO_MIN_OUT || len > MEMO_MAX_OUT)
+		return;
+	ep = arc_v_epoch();
+	if (arc_v_watch(v, MEMO_MAX_DEPTH))
+		return;
 	if (!memo.registered) {
 		memo.registered = 1;
 		atexit(memo_free); /* only the main thread's slots are freed; others die with it */
 	}
 	m = &memo.slot[memo.next++ % MEMO_SLOTS];
-	arc_buf_reset(&m->out);
-	arc_buf_add(&m->out, b->ptr + start, b->len - start);
-	arc_buf_reset(&m->fp);
-	arc_buf_add(&m->fp, memo.fp.ptr, memo.fp.len);
+	arc_v_unref(m->v);
+	arc_v_unref(m->out);
+	m->v = arc_v_ref(v);
+	m->out = str ? arc_v_ref(str) : arc_v_strn(text, len);
+	m->epoch = ep;
 	m->pretty = pretty;
+	m->nl = nl;
+}
+
+static int dump_memo(struct arc_buf *b, arc_value *v, int pretty)
+{
+	size_t start = b->len, n;
+	struct memo *m = memo_find(v, pretty);
+	int r, nl;
+	if (m) {
+		arc_buf_add(b, arc_v_strptr(m->out), arc_v_strlen(m->out));
+		if (m->nl)
+			arc_buf_putc(b, '\n');
+		if (b->over) {
+			arc_buf_truncate(b, start);
+			return arc_error_code(ARC_E_RANGE, "toYaml: output too large");
+		}
+		return 0;
+	}
+	r = dump(b, v, pretty);
+	if (r)
+		return r;
+	n = b->len - start;
+	nl = n && b->ptr[b->len - 1] == '\n';
+	memo_put(v, pretty, b->ptr + start, n - (size_t)nl, nl, NULL);
 	return 0;
 }
 
@@ -2031,4 +2005,30 @@ int arc_yaml_dump(struct arc_buf *b, arc_value *v)
 int arc_yaml_dump_pretty(struct arc_buf *b, arc_value *v)
 {
 	return dump_memo(b, v, 1);
+}
+
+int arc_yaml_dump_value(struct arc_buf *b, arc_value *v, int pretty, arc_value **out)
+{
+	struct memo *m = memo_find(v, pretty);
+	int r, nl;
+	size_t len;
+	if (m) {
+		if (b->max && b->len + arc_v_strlen(m->out) + (size_t)m->nl > b->max) {
+			b->over = 1;
+			return arc_error_code(ARC_E_RANGE, "toYaml: output too large");
+		}
+		*out = arc_v_ref(m->out);
+		return 0;
+	}
+	arc_buf_reset(b);
+	r = dump(b, v, pretty);
+	if (r)
+		return r;
+	nl = b->len && b->ptr[b->len - 1] == '\n';
+	if (nl)
+		arc_buf_truncate(b, b->len - 1);
+	len = b->len;
+	*out = arc_v_str_buf(b);
+	memo_put(v, pretty, NULL, len, nl, *out);
+	return 0;
 }
