@@ -271,6 +271,15 @@ static int read_url(void *ctx, const char *url, char **data, size_t *len)
 	return arc_repo_http_get(data, len, url, 64u << 20, ctx);
 }
 
+/* the manifests go to stdout as they are produced (write errors show when stdout is
+ * flushed, as before) */
+static int stdout_sink(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	fwrite(p, 1, n, stdout);
+	return 0;
+}
+
 /* --debug after a manifest error: every rendered file, as renderResources dumps them */
 static void debug_dump(const struct arc_render_result *res)
 {
@@ -299,7 +308,6 @@ int arc_cmd_template(int argc, char **argv)
 	struct arc_output_opts oo;
 	struct arc_repo_http http;
 	struct arc_chart *chart = NULL;
-	struct arc_buf out = ARC_BUF_INIT;
 	arc_value *user = NULL;
 	char **owned = NULL, *name = NULL, *ns = NULL, *kube_ver = NULL, *kube_major = NULL, *kube_minor = NULL;
 	const char *chart_arg = NULL;
@@ -435,11 +443,8 @@ int arc_cmd_template(int argc, char **argv)
 	oo.use_release_name = o.release_name;
 	oo.release_name = name;
 	hint = 0;
-	rc = arc_manifest_output(&out, chart, &src.man, &oo);
 	print_warnings(&warn);
-	if (out.len)
-		fwrite(out.ptr, 1, out.len, stdout);
-	if (rc)
+	if (arc_manifest_emit(stdout_sink, NULL, chart, &src.man, &oo) != 0)
 		goto fail;
 	status = 0;
 	goto done;
@@ -449,7 +454,6 @@ fail:
 	fprintf(stderr, "Error: %s%s\n", arc_error_last(), hint && !o.debug ? DEBUG_HINT : "");
 done:
 	fflush(stdout);
-	arc_buf_release(&out);
 	arc_chartsrc_release(&src);
 	arc_chart_free(chart);
 	arc_v_unref(user);
