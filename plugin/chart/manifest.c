@@ -87,9 +87,14 @@ static int find_sep(const char *s, size_t n, size_t from, size_t *ms, size_t *me
 		*me = e;
 		return 1;
 	}
-	hit = from < n ? memmem(s + from, n - from, "\n---", 4) : NULL;
-	if (!hit)
-		return 0;
+	/* "\n---": each newline, then the three bytes after it */
+	for (hit = s + from;; hit++) {
+		hit = hit < s + n ? memchr(hit, '\n', (size_t)(s + n - hit)) : NULL;
+		if (!hit || s + n - hit < 4)
+			return 0;
+		if (hit[1] == '-' && hit[2] == '-' && hit[3] == '-')
+			break;
+	}
 	k = (size_t)(hit - s);
 	e = k + 4;
 	while (k > from && re_space(s[k - 1]))
@@ -354,7 +359,9 @@ static int decode_head(struct head *h, const char *path, const char *s, size_t n
  * complex or non-string keys, head fields that are not plain strings,
  * repeated or differently cased head keys, .nan/.inf, control characters —
  * goes to decode_head, which gives helm's exact results and errors.  So the
- * fast path never fails a document: it only declines it.
+ * fast path never fails a document: it only declines it.  The scan cannot stop
+ * once the head's fields are found: helm's yaml.Unmarshal reads the whole
+ * document, so a syntax error (or a NaN) after the head is still an error.
  */
 
 #define F_NO (-1) /* declined: decode_head decides */
@@ -390,10 +397,14 @@ static int f_chars_ok(const char *s, size_t n)
 		unsigned c;
 		unsigned long cp;
 		size_t l, i;
-		/* eight bytes at a time while they are all in 0x20..0x7e */
+		/* eight bytes at a time while they are all in 0x20..0x7e or '\n' */
 		while (e - u >= 8) {
 			uint64_t w, x;
 			memcpy(&w, u, 8);
+			x = w ^ (ones * '\n'); /* a zero byte where w has '\n' */
+			/* 0x80 exactly where x has a zero byte; moved to 0x20, it makes a
+			 * '\n' of w read as '*', which passes */
+			w |= (~(((x & ~highs) + ~highs) | x) & highs) >> 2;
 			x = w ^ (ones * 0x7f); /* a zero byte where w has 0x7f */
 			if (((w - ones * 0x20) | w | (x - ones)) & highs)
 				break;
@@ -634,6 +645,28 @@ static const char *f_flow(const char *p, const char *eol, int depth)
 	}
 }
 
+/* the number of spaces that begin p[0..max); `avail` bytes from p can be read */
+static size_t f_spaces(const char *p, size_t max, size_t avail)
+{
+	static const char sp8[8] = { ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
+	/* 0xff bytes then zeros: from ff + 8 - k, a mask of the first k bytes in memory order */
+	static const unsigned char ff[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	size_t i = 0;
+	if (max > 0 && max <= 8 && avail >= 8) { /* the usual indentation: one masked compare */
+		uint64_t w, sp, m;
+		memcpy(&w, p, 8);
+		memcpy(&sp, sp8, 8);
+		memcpy(&m, ff + 8 - max, 8);
+		if (((w ^ sp) & m) == 0)
+			return max;
+	}
+	while (max - i >= 8 && memcmp(p + i, sp8, 8) == 0)
+		i += 8;
+	while (i < max && p[i] == ' ')
+		i++;
+	return i;
+}
+
 /* The body of a block scalar whose header ends the current line; c is the
  * indentation of the collection that holds it.  Leaves f on the line after. */
 static int f_block(struct fscan *f, int c)
@@ -651,8 +684,7 @@ static int f_block(struct fscan *f, int c)
 				break; /* an empty scalar */
 			bi = (int)(q - p);
 		} else {
-			while (q < eol && *q == ' ' && q - p < bi)
-				q++;
+			q += f_spaces(p, eol - p < bi ? (size_t)(eol - p) : (size_t)bi, (size_t)(f->e - p));
 			if (q - p < bi && q < eol) {
 				if (*q == '\t')
 					return F_NO;

@@ -1155,20 +1155,39 @@ const struct arc_rendered *arc_render_result_get(const struct arc_render_result 
 	return NULL;
 }
 
-static void strip_no_value(struct arc_buf *b)
+/* the next "<no value>" in [p, e), or NULL: a '<' is rare in manifests, so
+ * memchr finds the candidates */
+static char *find_no_value(char *p, char *e)
 {
 	static const char nv[] = "<no value>";
-	size_t i, j, n = sizeof(nv) - 1;
-	if (!b->len || !memmem(b->ptr, b->len, nv, n))
-		return;
-	for (i = j = 0; i < b->len;) {
-		if (b->len - i >= n && memcmp(b->ptr + i, nv, n) == 0) {
-			i += n;
-			continue;
-		}
-		b->ptr[j++] = b->ptr[i++];
+	while ((size_t)(e - p) >= sizeof(nv) - 1 && (p = memchr(p, '<', (size_t)(e - p))) != NULL) {
+		if ((size_t)(e - p) < sizeof(nv) - 1)
+			return NULL;
+		if (memcmp(p, nv, sizeof(nv) - 1) == 0)
+			return p;
+		p++;
 	}
-	arc_buf_truncate(b, j);
+	return NULL;
+}
+
+/* strings.ReplaceAll(s, "<no value>", "") */
+static void strip_no_value(struct arc_buf *b)
+{
+	const size_t n = sizeof("<no value>") - 1;
+	char *e, *dst, *src, *next;
+	if (!b->len || (dst = find_no_value(b->ptr, b->ptr + b->len)) == NULL)
+		return;
+	e = b->ptr + b->len;
+	for (src = dst + n; src <= e; src = next + n) {
+		next = find_no_value(src, e);
+		if (!next)
+			next = e;
+		memmove(dst, src, (size_t)(next - src));
+		dst += next - src;
+		if (next == e)
+			break;
+	}
+	arc_buf_truncate(b, (size_t)(dst - b->ptr));
 }
 
 int arc_chart_is_library(const struct arc_chart *c)

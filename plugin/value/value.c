@@ -450,7 +450,7 @@ const char *arc_v_map_key(const arc_value *m, size_t i) { return m->u.m.ents[i].
 size_t arc_v_map_keylen(const arc_value *m, size_t i) { return m->u.m.ents[i].klen; }
 arc_value *arc_v_map_val(const arc_value *m, size_t i) { return m->u.m.ents[i].val; }
 
-static const struct arc_mapent *sort_ents;
+static _Thread_local const struct arc_mapent *sort_ents; /* per thread: JSON may be encoded on apply workers */
 
 static int cmp_ents(const struct arc_mapent *x, const struct arc_mapent *y)
 {
@@ -482,7 +482,7 @@ size_t *arc_v_map_sorted(const arc_value *m)
 	}
 	for (i = 0; i < n; i++)
 		idx[i] = i;
-	/* qsort has no context argument in C11; values are single-threaded */
+	/* qsort has no context argument in C11: the array goes through a thread-local */
 	sort_ents = ents;
 	qsort(idx, n, sizeof(size_t), cmp_idx);
 	sort_ents = NULL;

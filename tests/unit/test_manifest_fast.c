@@ -18,6 +18,9 @@ static const char *const docs[] = {
 	"        args: [\"--a\", b, 'c']\n        env:\n        - name: X\n          value: \"1\"\n"
 	"        resources: {}\n      volumes: []\n",
 	"kind: K\nx:\n- a\n- b\ny: 1\nz: >-\n  folded\n  text\n\n  more\nw: plain text\n  continued here\n",
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  a:\n    b:\n      c:\n        d: |\n"
+	"          ten spaces\n\n          x\n            more\n          y\n        e: >+\n"
+	"                  sixteen and two\n                  z\n\n        f: 1\n",
 	"kind: 5\nmetadata:\n  name: 7\n  annotations:\n    a: 1\n    b: null\n    c: 0644\n    d: yes\n",
 	"kind: 0x10\n", "kind: 010\n", "kind: 1.5\n", "kind: on\n", "kind: ~\n", "kind: null\n", "kind: 1_000\n",
 	"kind: .inf\n", "kind: K\nx: .nan\n", "kind: K\nx: [.inf]\n", "kind: K\nkind: L\n", "Kind: K\nkind: L\n",
@@ -74,7 +77,138 @@ static unsigned long long rnd(void)
 
 static const char *const bits[] = { " ", "  ", ":", ": ", "-", "- ", "#", " #", "|", ">", "'", "\"", "[", "]",
 				    "{", "}", ",", "&a", "*a", "!!str ", "?", "\t", "\n", "\n  ", "\n- ", "\\",
-				    "~", "null", "yes", ".inf", "0x1", "kind: X\n", "\xc2\x85", "\r", "{}" };
+				    "~", "null", "yes", ".inf", "0x1", "kind: X\n", "\xc2\x85", "\r", "{}",
+				    "\x7f", "\x01", "\x0b", "\n\x7f", "\n\x1f", "\xc3\xa9", "        ", "\n          " };
+
+/* f_chars_ok one byte at a time, as it read before the word-at-a-time loop */
+static int ref_chars_ok(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s, *e = u + n;
+	while (u < e) {
+		unsigned c = *u;
+		unsigned long cp;
+		size_t l, i;
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+			u++;
+			continue;
+		}
+		if (c < 0xc2 || c > 0xf4)
+			return 0;
+		l = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		cp = c & (l == 2 ? 0x1f : l == 3 ? 0x0f : 0x07);
+		if ((size_t)(e - u) < l)
+			return 0;
+		for (i = 1; i < l; i++) {
+			if ((u[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (u[i] & 0x3f);
+		}
+		if ((l == 3 && cp < 0x800) || (l == 4 && (cp < 0x10000 || cp > 0x10ffff)) || cp < 0xa0 ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff || cp == 0xfffe ||
+		    cp == 0xffff)
+			return 0;
+		u += l;
+	}
+	return 1;
+}
+
+/* SplitManifests as it read with memmem: the reference for the newline search */
+static size_t ref_split(const char *s, size_t n, struct arc_span **out)
+{
+	struct arc_span *v = NULL;
+	size_t nv = 0, beg = 0, pos = 0;
+	for (;;) {
+		size_t ms = 0, me = 0, end;
+		int found = 0;
+		if (pos == 0 && n >= 3 && memcmp(s, "---", 3) == 0) {
+			found = 1;
+			me = 3;
+		} else {
+			const char *hit = pos < n ? memmem(s + pos, n - pos, "\n---", 4) : NULL;
+			if (hit) {
+				found = 1;
+				ms = (size_t)(hit - s);
+				me = ms + 4;
+				while (ms > pos && re_space(s[ms - 1]))
+					ms--;
+			}
+		}
+		if (found)
+			while (me < n && re_space(s[me]))
+				me++;
+		end = found ? ms : n;
+		if (end > beg || !found) {
+			struct arc_span piece = trim_space(s + beg, end - beg);
+			if (piece.n) {
+				v = xrealloc(v, (nv + 1) * sizeof(*v));
+				v[nv++] = piece;
+			}
+		}
+		if (!found)
+			break;
+		beg = pos = me;
+	}
+	*out = v;
+	return nv;
+}
+
+/* n random bytes from an alphabet, then 8 readable zeros */
+static char *rnd_text(const char *alpha, size_t na, size_t n)
+{
+	char *t = xcalloc(n + 9, 1);
+	size_t i;
+	for (i = 0; i < n; i++)
+		t[i] = alpha[rnd() % na];
+	return t;
+}
+
+/* the word-at-a-time helpers against byte loops, on random texts */
+static void check_word_helpers(void)
+{
+	static const char chars[] = "a -:\n\n\n\t\r\x7f\x01\x1f\x0b\x80\xbf\xc2\x85\xc3\xa9\xe2\x80\xa8\xef\xbb\xbf";
+	static const char seps[] = "---\n\n \t\r\fa#";
+	long bad_chars = 0, bad_spaces = 0, bad_split = 0, ok_chars = 0, it;
+	for (it = 0; it < 20000; it++) {
+		size_t n = rnd() % 40, k;
+		char *t = rnd_text(chars, sizeof(chars) - 1, n);
+		int r = ref_chars_ok(t, n);
+		bad_chars += f_chars_ok(t, n) != r;
+		ok_chars += r;
+		free(t);
+		t = rnd_text("       \n\tx", 10, n);
+		for (k = 0; k <= n; k++) {
+			size_t want = 0, max = rnd() % (n - k + 1);
+			while (want < max && t[k + want] == ' ')
+				want++;
+			bad_spaces += f_spaces(t + k, max, n - k) != want;
+		}
+		free(t);
+	}
+	CHECK(bad_chars == 0 && ok_chars > 100,
+	      "20000 random texts (%ld printable): the word-at-a-time character check agrees with the byte loop",
+	      ok_chars);
+	CHECK(bad_spaces == 0, "random indentations: the masked space count agrees with the byte loop");
+	for (it = 0; it < 20000; it++) {
+		size_t n = rnd() % 48, na, nb, k;
+		char *t = rnd_text(seps, sizeof(seps) - 1, n);
+		struct arc_span *a = NULL, *b = NULL;
+		na = arc_manifest_split(t, n, &a);
+		nb = ref_split(t, n, &b);
+		if (na != nb) {
+			bad_split++;
+		} else {
+			for (k = 0; k < na; k++)
+				if (a[k].p != b[k].p || a[k].n != b[k].n) {
+					bad_split++;
+					break;
+				}
+		}
+		free(a);
+		free(b);
+		free(t);
+	}
+	CHECK(bad_split == 0, "20000 random texts: the newline search splits as the memmem search did");
+}
 
 int main(void)
 {
@@ -85,7 +219,7 @@ int main(void)
 		n_took += took;
 	}
 	CHECK(n_took > 5, "the scanner takes ordinary documents (%d of %zu here)", n_took, ARC_ARRAY_LEN(docs));
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		long it, bad = 0, mut_took = 0;
 		for (it = 0; it < 5000; it++) {
 			size_t n = strlen(docs[i]), k;
@@ -116,6 +250,7 @@ int main(void)
 		CHECK(bad == 0 && mut_took > 0, "5000 mutations of document %zu: %ld taken by the scanner, %ld disagree",
 		      i, mut_took, bad);
 	}
+	check_word_helpers();
 	arc_error_clear();
 	return tap_done();
 }
