@@ -23,6 +23,10 @@
 #define MAX_RESPONSE (256u << 20) /* the largest API answer accepted */
 #define MAX_RETRIES 10
 #define CONNECT_TIMEOUT_MS 30000L /* TCP + TLS handshake, when --request-timeout does not say less */
+/* Without --request-timeout, a request (not a watch) whose connection carries no byte for this
+ * long is given up: the API server itself ends any such request after 60 s (its own
+ * --request-timeout), so only a stalled server or network is cut. */
+#define STALL_TIMEOUT_S 75L
 
 struct arc_kube {
 	struct arc_kube_config *cfg;
@@ -42,6 +46,7 @@ struct arc_kube {
 	arc_kube_line_fn line_fn; /* streaming: called per line of the body */
 	void *line_ctx;
 	int line_stop;
+	size_t lines; /* lines passed to line_fn by this request */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -176,9 +181,12 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 		while ((nl = memchr(k->resp->ptr, '\n', k->resp->len)) != NULL) {
 			size_t ll = (size_t)(nl - k->resp->ptr);
 			*nl = '\0';
-			if (ll && k->line_fn(k->line_ctx, k->resp->ptr, ll)) {
-				k->line_stop = 1;
-				return 0;
+			if (ll) {
+				k->lines++;
+				if (k->line_fn(k->line_ctx, k->resp->ptr, ll)) {
+					k->line_stop = 1;
+					return 0;
+				}
 			}
 			memmove(k->resp->ptr, nl + 1, k->resp->len - ll - 1);
 			k->resp->len -= ll + 1;
@@ -293,7 +301,11 @@ static const char *curl_reason(struct arc_kube *k, CURLcode cc)
 	return k->errbuf[0] ? k->errbuf : curl_easy_strerror(cc);
 }
 
-static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, const char *url)
+/* what bounded a request that timed out */
+enum limit { LIM_CONNECT, LIM_REQUEST, LIM_STREAM, LIM_STALL };
+
+static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, const char *url, enum limit lim,
+			   long limit_ms)
 {
 	const struct arc_kube_config *c = k->cfg;
 	switch (cc) {
@@ -327,14 +339,25 @@ static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, 
 				      "the client certificate or key of user \"%s\" cannot be used: %s (do they match?)",
 				      c->user_name ? c->user_name : "", curl_reason(k, cc));
 	case CURLE_OPERATION_TIMEDOUT:
-		if (c->timeout_ms <= 0)
+		switch (lim) {
+		case LIM_CONNECT:
 			return arc_error_code(ARC_E_IO, "%s %s: could not connect within %ld s (no answer to the TCP or "
-							"TLS handshake)", method, url, CONNECT_TIMEOUT_MS / 1000);
-		if (c->timeout_ms % 1000 == 0)
+							"TLS handshake)", method, url, limit_ms / 1000);
+		case LIM_STALL:
+			return arc_error_code(ARC_E_IO, "%s %s: the server sent nothing for %ld s (a stalled server or "
+							"network; --request-timeout sets a limit of your own)", method, url,
+					      limit_ms / 1000);
+		case LIM_STREAM:
+			return arc_error_code(ARC_E_IO, "%s %s: the watch was not closed by the server after %ld s",
+					      method, url, limit_ms / 1000);
+		case LIM_REQUEST:
+			break;
+		}
+		if (limit_ms % 1000 == 0)
 			return arc_error_code(ARC_E_IO, "%s %s: no answer within %lds (--request-timeout)", method, url,
-					      c->timeout_ms / 1000);
+					      limit_ms / 1000);
 		return arc_error_code(ARC_E_IO, "%s %s: no answer within %ldms (--request-timeout)", method, url,
-				      c->timeout_ms);
+				      limit_ms);
 	case CURLE_WRITE_ERROR:
 		if (k->resp_over)
 			return arc_error_code(ARC_E_RANGE, "%s %s: the answer is larger than %u MiB", method, url,
@@ -351,9 +374,11 @@ static int retriable_transport(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE || cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
 }
 
+/* One attempt.  timeout_ms > 0 bounds the whole attempt; 0 with stall_guard set gives up on a
+ * connection silent for STALL_TIMEOUT_S.  *connected tells whether the TCP+TLS handshake was done. */
 static int do_once(struct arc_kube *k, const char *method, const char *url, const char *accept,
 		   const char *ctype, const char *body, size_t blen, long *status, struct arc_buf *resp,
-		   CURLcode *ccode)
+		   long timeout_ms, int stall_guard, CURLcode *ccode, int *connected)
 {
 	CURL *h = k->curl;
 	const struct arc_kube_config *c = k->cfg;
@@ -378,9 +403,13 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 c->timeout_ms > 0 && c->timeout_ms < CONNECT_TIMEOUT_MS ? c->timeout_ms : CONNECT_TIMEOUT_MS);
-	if (c->timeout_ms > 0)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+			 timeout_ms > 0 && timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS);
+	if (timeout_ms > 0) {
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	} else if (stall_guard) {
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, STALL_TIMEOUT_S);
+	}
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-arc/" ARC_VERSION " (linux/amd64) kubernetes/unknown");
 	if (!c->disable_compression)
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -470,6 +499,10 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	*ccode = cc;
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	{
+		curl_off_t pre = 0;
+		*connected = curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pre) == CURLE_OK && pre > 0;
+	}
 	/* the header list held the bearer token: wipe it */
 	{
 		struct curl_slist *s;
@@ -481,12 +514,25 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	return 0;
 }
 
+static long mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* One request with its retries.  budget_ms > 0 bounds all of it, retries and their waits included
+ * (as client-go bounds a request by its timeout): --request-timeout for ordinary requests, the
+ * watch's own length for streams.  A retry that cannot finish within the budget is not tried: the
+ * last answer (a 429, say) or error stands. */
 static int request(struct arc_kube *k, const char *method, const char *path, const char *accept,
-		   const char *ctype, const char *body, size_t blen, long *status, struct arc_buf *resp)
+		   const char *ctype, const char *body, size_t blen, long *status, struct arc_buf *resp,
+		   long budget_ms)
 {
 	char *url = xasprintf("%s%s", k->base, path);
 	int attempt, rc = 0, reauth = 0;
-	long backoff_ms = 200;
+	long backoff_ms = 200, start = mono_ms(), deadline = budget_ms > 0 ? start + budget_ms : 0;
+	int stream = k->line_fn != NULL;
 	struct timespec t0, t1;
 
 	if ((rc = ensure_exec_cred(k, 0)) != 0) {
@@ -495,9 +541,17 @@ static int request(struct arc_kube *k, const char *method, const char *path, con
 	}
 	for (attempt = 0;; attempt++) {
 		CURLcode cc = CURLE_OK;
+		long left = deadline ? deadline - mono_ms() : 0;
+		int connected = 0;
 		*status = 0;
+		if (deadline && left <= 0) {
+			rc = transport_error(k, CURLE_OPERATION_TIMEDOUT, method, url, stream ? LIM_STREAM : LIM_REQUEST,
+					     budget_ms);
+			break;
+		}
+		k->lines = 0;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = do_once(k, method, url, accept, ctype, body, blen, status, resp, &cc);
+		rc = do_once(k, method, url, accept, ctype, body, blen, status, resp, left, !stream, &cc, &connected);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (rc)
 			break;
@@ -505,12 +559,24 @@ static int request(struct arc_kube *k, const char *method, const char *path, con
 			logf_(k, 0, "%s %s %ld in %ld ms", method, url, cc == CURLE_OK ? *status : -1L,
 			      (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 		if (cc != CURLE_OK) {
-			if (retriable_transport(cc) && attempt < 3) {
+			/* a dropped connection is tried again, a stream only when it delivered nothing yet (its
+			 * caller resumes from the last event it saw) */
+			if (retriable_transport(cc) && attempt < 3 && !(stream && k->lines) &&
+			    (!deadline || mono_ms() + backoff_ms < deadline)) {
+				if (k->cfg->verbosity > 0)
+					logf_(k, 0, "%s %s: %s, retrying in %ld ms", method, url, curl_reason(k, cc),
+					      backoff_ms);
 				usleep((useconds_t)backoff_ms * 1000);
 				backoff_ms *= 2;
 				continue;
 			}
-			rc = transport_error(k, cc, method, url);
+			if (cc == CURLE_OPERATION_TIMEDOUT)
+				rc = transport_error(k, cc, method, url,
+						     deadline ? (stream ? LIM_STREAM : LIM_REQUEST)
+						     : connected ? LIM_STALL : LIM_CONNECT,
+						     deadline ? budget_ms : connected ? STALL_TIMEOUT_S * 1000 : CONNECT_TIMEOUT_MS);
+			else
+				rc = transport_error(k, cc, method, url, LIM_REQUEST, budget_ms);
 			break;
 		}
 		if (*status == 401 && k->cfg->exec && !reauth) {
@@ -521,6 +587,12 @@ static int request(struct arc_kube *k, const char *method, const char *path, con
 		}
 		if ((*status == 429 || *status >= 500) && k->retry_after > 0 && attempt < MAX_RETRIES) {
 			long wait = k->retry_after > 30 ? 30 : k->retry_after;
+			if (deadline && mono_ms() + wait * 1000 >= deadline) {
+				if (k->cfg->verbosity > 0)
+					logf_(k, 0, "%s %s: %ld, Retry-After %ld s is past the request's time limit: not retrying",
+					      method, url, *status, wait);
+				break;
+			}
 			if (k->cfg->verbosity > 0)
 				logf_(k, 0, "%s %s: %ld, retrying after %ld s", method, url, *status, wait);
 			sleep((unsigned)wait);
@@ -535,13 +607,13 @@ static int request(struct arc_kube *k, const char *method, const char *path, con
 int arc_kube_do(struct arc_kube *k, const char *method, const char *path, const char *content_type,
 		const char *body, size_t blen, long *status, struct arc_buf *resp)
 {
-	return request(k, method, path, NULL, content_type, body, blen, status, resp);
+	return request(k, method, path, NULL, content_type, body, blen, status, resp, k->cfg->timeout_ms);
 }
 
 int arc_kube_do_accept(struct arc_kube *k, const char *method, const char *path, const char *accept,
 		       long *status, struct arc_buf *resp)
 {
-	return request(k, method, path, accept, NULL, NULL, 0, status, resp);
+	return request(k, method, path, accept, NULL, NULL, 0, status, resp, k->cfg->timeout_ms);
 }
 
 const char *arc_kube_status_reason(const struct arc_buf *resp, char *buf, size_t n)
@@ -589,17 +661,16 @@ int arc_kube_status_error(long status, const struct arc_buf *resp, const char *w
 	}
 }
 
-int arc_kube_stream(struct arc_kube *k, const char *path, arc_kube_line_fn fn, void *ctx, long *status)
+int arc_kube_stream_for(struct arc_kube *k, const char *path, arc_kube_line_fn fn, void *ctx, long *status,
+			long max_ms)
 {
 	struct arc_buf resp = ARC_BUF_INIT;
 	int rc;
-	long saved = k->cfg->timeout_ms;
 	k->line_fn = fn;
 	k->line_ctx = ctx;
 	k->line_stop = 0;
-	k->cfg->timeout_ms = 0; /* a watch runs as long as the server keeps it open */
-	rc = request(k, "GET", path, NULL, NULL, NULL, 0, status, &resp);
-	k->cfg->timeout_ms = saved;
+	/* a watch runs as long as the server keeps it open: --request-timeout does not apply */
+	rc = request(k, "GET", path, NULL, NULL, NULL, 0, status, &resp, max_ms);
 	if (rc == ARC_E_IO && k->line_stop) {
 		arc_error_clear();
 		rc = 0;
@@ -610,4 +681,9 @@ int arc_kube_stream(struct arc_kube *k, const char *path, arc_kube_line_fn fn, v
 	k->line_fn = NULL;
 	arc_buf_release(&resp);
 	return rc;
+}
+
+int arc_kube_stream(struct arc_kube *k, const char *path, arc_kube_line_fn fn, void *ctx, long *status)
+{
+	return arc_kube_stream_for(k, path, fn, ctx, status, 0);
 }

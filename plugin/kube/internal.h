@@ -37,6 +37,12 @@ struct arc_kube_watch_ctx {
 };
 int arc_kube_watch_line(void *ud, const char *line, size_t len);
 
+/* arc_kube_stream whose whole run, retries included, ends after max_ms (0: as long as the server
+ * keeps the stream open).  A watch passes its timeoutSeconds plus a little: a stalled server or
+ * network then ends in ARC_E_IO instead of a hang. */
+int arc_kube_stream_for(struct arc_kube *k, const char *path, arc_kube_line_fn fn, void *ctx, long *status,
+			long max_ms);
+
 /* the client's slot for api.c's discovery map (owned by the client) */
 arc_value **arc_kube_discovery_slot(struct arc_kube *k);
 

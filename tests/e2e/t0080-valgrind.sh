@@ -1,20 +1,27 @@
 #!/bin/sh
-# kubectl-arc's kube commands under valgrind: no invalid reads or writes, no use of
-# uninitialised memory, no definite leaks, on success and on failure paths.
+# kubectl-arc under valgrind (memcheck): no invalid reads or writes, no use of uninitialised
+# memory, no definite or indirect leaks, on success and on failure paths: the kube commands, and
+# the main commands against the real cluster (template, install, upgrade, status, doctor,
+# uninstall, runners create / list / get).
+vg_shared_scratch=${E2E_SCRATCH:-}
 . "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null 2>&1 || { say "skip: valgrind not installed"; test_done; }
 e2e_namespace e2e-valgrind || die "cannot create namespace"
 TOKEN=$(e2e_sa_token e2e-admin) || die "cannot get a token"
 echo "$TOKEN" >token
 
-# vg [expected-exit] args...: kubectl-arc under valgrind; a valgrind error is exit 99
+# vg EXPECTED-EXIT args...: kubectl-arc under valgrind; a valgrind error is exit 99 (EXPECTED-EXIT
+# may list several: "0|1")
 vg() {
 	want=$1; shift
-	timeout 300 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-		--show-leak-kinds=definite --log-file=vg.log "$ARC" "$@"
+	timeout 600 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--show-leak-kinds=definite,indirect --num-callers=30 --log-file=vg.log "$ARC" "$@"
 	rc=$?
 	if [ -s vg.log ]; then sed 's/^/    vg| /' vg.log >&2; fi
-	[ $rc -eq "$want" ] || { echo "exit $rc, want $want (99 = valgrind error)" >&2; return 1; }
+	case "|$want|" in
+	*"|$rc|"*) ;;
+	*) echo "exit $rc, want $want (99 = valgrind error)" >&2; return 1 ;;
+	esac
 }
 
 cat >objs.yaml <<YAML
@@ -98,4 +105,87 @@ test_expect_success 'failures before and after connecting: unknown context, conn
 	vg 1 kube list v1 Namespace --server https://127.0.0.1:1 2>/dev/null
 '
 
+# --- the main commands against the real cluster (the bundled chart) ------------------------------------
+printf 'ghp_vgTok3n%s\n' "$(date +%s)" >ghtoken && chmod 600 ghtoken
+VGNS=e2e-vg-arc
+kc delete namespace $VGNS e2e-vg-runners e2e-vg-flt --ignore-not-found --wait=true --timeout=90s >/dev/null
+
+test_expect_success 'template (the bundled chart), and a template error' '
+	vg 0 template >/dev/null &&
+	vg 0 template vgrel -n $VGNS --set replicaCount=2 --show-only templates/deployment.yaml >/dev/null &&
+	vg 1 template --set-json "replicaCount={" >/dev/null 2>&1
+'
+test_expect_success 'install (the bundled chart, --cert-manager=none), then the no-op re-run' '
+	vg 0 install vgrel -n $VGNS --cert-manager=none --github-token-file ghtoken --timeout 500s >out 2>err &&
+	test_grep "^STATUS: deployed$" out &&
+	vg 0 install vgrel -n $VGNS --cert-manager=none --timeout 500s >out 2>err &&
+	test_grep "Nothing to do" err
+'
+test_expect_success 'upgrade, status, and an upgrade that fails (unknown release)' '
+	vg 0 upgrade vgrel -n $VGNS --cert-manager=none --set replicaCount=2 --timeout 500s >out 2>err &&
+	test_grep "^REVISION: 2$" out &&
+	vg 0 status vgrel -n $VGNS >out && test_grep "^STATUS: deployed$" out &&
+	vg 1 upgrade nosuch -n $VGNS --cert-manager=none 2>err && test_grep "not found" err
+'
+if "$ARC" doctor --help >/dev/null 2>&1; then
+	test_expect_success 'doctor (exit 1 when a check fails: the GitHub checks offline)' '
+		vg "0|1" doctor vgrel -n $VGNS --offline >out 2>&1 && test_grep . out &&
+		vg "0|1" doctor vgrel -n $VGNS --offline -o json >out 2>/dev/null && test_grep . out
+	'
+fi
+test_expect_success 'uninstall (its CRDs stay)' '
+	vg 0 uninstall vgrel -n $VGNS --wait >out 2>err &&
+	test_must_fail kc -n $VGNS get deploy vgrel-actions-runner-controller 2>/dev/null &&
+	kc get crd runnerdeployments.actions.summerwind.dev >/dev/null
+'
+test_expect_success 'runners create (plain and autoscaled), list, get, a validation error' '
+	kc create namespace e2e-vg-runners >/dev/null &&
+	vg 0 runners create web --repo octo/web --labels linux,vg -n e2e-vg-runners >/dev/null &&
+	vg 0 runners create ci --org octo --repositories web,api --min 1 --max 3 -n e2e-vg-runners >/dev/null &&
+	vg 0 runners create web --repo octo/web --labels linux,vg -n e2e-vg-runners >/dev/null &&
+	vg 0 runners list -n e2e-vg-runners >out && test_grep "web" out &&
+	vg 0 runners list -A -o json >/dev/null &&
+	vg 0 runners get web -n e2e-vg-runners >/dev/null &&
+	vg 1 runners create Bad_Name --repo octo/web -n e2e-vg-runners 2>/dev/null
+'
+
+# --- failure paths under faults (tests/e2e/faultproxy.py): retries, time limits, cut streams ---------
+python3 "$E2E_DIR/faultproxy.py" serve --state "$ARC_CLUSTER_STATE" --dir "$TEST_DIR/fp" >fp.out 2>&1 &
+FP_PID=$!
+trap 'kill $FP_PID 2>/dev/null; [ -n "$vg_shared_scratch" ] || e2e_cleanup' EXIT
+trap 'exit 130' INT TERM HUP
+if wait_until 15 test -s "$TEST_DIR/fp/control"; then
+	fp() { python3 "$E2E_DIR/faultproxy.py" ctl "$(cat "$TEST_DIR/fp/control")" rules "$1" >/dev/null; }
+	FPKC=$TEST_DIR/fp/kubeconfig
+	test_expect_success 'faults: connections reset and retried, 429 past --request-timeout, a cut watch' '
+		fp "[{\"method\":\"PATCH\",\"path\":\"configmaps\",\"fault\":\"reset-request\"},{\"method\":\"GET\",\"path\":\"^/apis$\",\"fault\":\"truncate\"}]" &&
+		vg 0 kube apply -n $NS -f objs.yaml --kubeconfig "$FPKC" >/dev/null &&
+		fp "[{\"method\":\"PATCH\",\"path\":\"deployments\",\"fault\":\"status\",\"code\":429,\"retry_after\":2,\"times\":0}]" &&
+		vg 1 kube apply -n $NS -f objs.yaml --kubeconfig "$FPKC" --request-timeout=3s 2>err &&
+		test_grep "too many requests" err &&
+		fp "[{\"method\":\"GET\",\"path\":\"watch=1\",\"fault\":\"reset-body\",\"after_s\":0.5,\"times\":0}]" &&
+		vg 1 kube wait v1 ConfigMap vg1 -n $NS --for=condition=Ready --timeout=4s --kubeconfig "$FPKC" 2>/dev/null &&
+		fp "[{\"method\":\"GET\",\"path\":\"watch=1\",\"fault\":\"stall\",\"seconds\":60}]" &&
+		vg 1 kube wait v1 ConfigMap vg1 -n $NS --for=condition=Ready --timeout=3s --kubeconfig "$FPKC" 2>/dev/null
+	'
+	test_expect_success 'faults: install and uninstall failing half-way (answers delayed past --request-timeout)' '
+		fp "[{\"method\":\"PATCH\",\"path\":\"/services/\",\"fault\":\"delay\",\"seconds\":6}]" &&
+		vg 1 install vgflt -n e2e-vg-flt --cert-manager=none --github-token-file ghtoken --timeout 300s \
+			--request-timeout=3s --kubeconfig "$FPKC" >out 2>err && test_grep "no answer within 3s" err &&
+		fp "[]" &&
+		vg 0 install vgflt -n e2e-vg-flt --cert-manager=none --github-token-file ghtoken --timeout 500s \
+			--kubeconfig "$FPKC" >out 2>err &&
+		fp "[{\"method\":\"DELETE\",\"path\":\".\",\"nth\":3,\"fault\":\"delay\",\"seconds\":6}]" &&
+		vg 1 uninstall vgflt -n e2e-vg-flt --request-timeout=3s --kubeconfig "$FPKC" >out 2>err &&
+		fp "[]" &&
+		vg 0 uninstall vgflt -n e2e-vg-flt --kubeconfig "$FPKC" >out 2>err
+	'
+else
+	say "faultproxy.py did not start: the fault cases are not run ($(cat fp.out))"
+fi
+kill $FP_PID 2>/dev/null
+wait $FP_PID 2>/dev/null
+kc delete namespace $VGNS e2e-vg-runners e2e-vg-flt --wait=false >/dev/null 2>&1
+
 test_done
+
