@@ -57,7 +57,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/fuzz/replay_%)
 BIN ?= kubectl-arc
 
-.PHONY: all deps test unit conformance conformance-live conformance-regen asan valgrind \
+.PHONY: check all deps test unit conformance conformance-live conformance-regen asan valgrind \
 	e2e fuzz bench clean install dist demo
 
 all: $(BIN)
@@ -142,6 +142,15 @@ conformance-regen:
 
 asan:
 	$(MAKE) B=build-asan BIN=build-asan/kubectl-arc OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+# The whole suite, as CI runs it: the cluster-free suite, the live diff against the real helm,
+# the same suite under ASan+UBSan, and the end-to-end tests against a real control plane.
+# Each part ends with its own "N passed, N failed" line; the first failing part stops it.
+check:
+	$(MAKE) test
+	$(MAKE) conformance-live
+	$(MAKE) asan
+	$(MAKE) e2e
 
 valgrind: $(UNIT_BIN) $(CONF_BIN)
 	@B=$(B) VALGRIND=1 sh tests/run.sh unit conformance

@@ -384,6 +384,18 @@ static struct arc_release *deployed_rel(const struct run *R)
 }
 
 /* the user's values: flags, reuse rules of `helm upgrade`, credentials moved out, our injections */
+static int is_public_github(const char *url)
+{
+	static const char *const hosts[] = {"https://github.com", "https://api.github.com"};
+	size_t i, n;
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		n = strlen(hosts[i]);
+		if (!strncmp(url, hosts[i], n) && (!url[n] || !strcmp(url + n, "/")))
+			return 1;
+	}
+	return 0;
+}
+
 static int build_values(struct run *R, const struct arc_release *cur)
 {
 	struct arc_values_opts vo;
@@ -437,7 +449,9 @@ static int build_values(struct run *R, const struct arc_release *cur)
 		arc_v_map_set(as, "name", arc_v_str(o.auth_secret));
 		if (R->cm == CM_NONE)
 			arc_v_map_set(user, "certManagerEnabled", arc_v_bool(0));
-		if (o.github_url && R->chart->values && arc_v_map_get(R->chart->values, "githubEnterpriseServerURL"))
+		/* the controller talks to GitHub Enterprise Server when the chart is given its URL;
+		 * github.com itself needs nothing */
+		if (o.github_url && !is_public_github(o.github_url))
 			arc_v_map_set(user, "githubEnterpriseServerURL", arc_v_str(o.github_url));
 	}
 	if (!o.auth_secret)
