@@ -69,32 +69,6 @@ void arc_cmd_table_release(void)
 	n_infos = 0;
 }
 
-/* ---- suggestions ---- */
-
-size_t arc_edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, row[65], prev, tmp, r;
-	if (la > 64 || lb > 64)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			r = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < r)
-				r = row[j] + 1;
-			if (row[j - 1] + 1 < r)
-				r = row[j - 1] + 1;
-			row[j] = r;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 const char *arc_suggest(const char *name, const char *const *cands, size_t n)
 {
 	const char *best = NULL;

@@ -55,8 +55,6 @@ const struct arc_command *arc_cmd_table(size_t *n);
 const struct arc_command *arc_cmd_find(const char *name);
 void arc_cmd_table_release(void);
 
-/* Levenshtein distance (capped at 99 for long words) */
-size_t arc_edit_distance(const char *a, const char *b);
 /* The candidate nearest to `name`: distance <= 2 (1 for names of up to 3 letters), or
  * `name` a prefix of one; NULL when none qualifies. */
 const char *arc_suggest(const char *name, const char *const *cands, size_t n);

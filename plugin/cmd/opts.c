@@ -88,12 +88,13 @@ long arc_parse_duration(const char *s)
 	return total > 9e15 ? -1 : (long)total;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+/* ---- suggestions ---- */
+
+size_t arc_edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, r;
+	size_t la = strlen(a), lb = strlen(b), i, j, row[65], prev, tmp, r;
 	if (la > 64 || lb > 64)
 		return 99;
-	row = xmalloc((lb + 1) * sizeof(size_t));
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
@@ -110,9 +111,7 @@ static size_t edit_distance(const char *a, const char *b)
 			prev = tmp;
 		}
 	}
-	r = row[lb];
-	free(row);
-	return r;
+	return row[lb];
 }
 
 const char *arc_opts_suggest(const struct arc_cmd_spec *spec, const char *name)
@@ -121,7 +120,7 @@ const char *arc_opts_suggest(const struct arc_cmd_spec *spec, const char *name)
 	size_t bd = 3, t, i;
 	for (t = 0; spec->tables && spec->tables[t]; t++)
 		for (i = 0; spec->tables[t][i].name; i++) {
-			size_t d = edit_distance(name, spec->tables[t][i].name);
+			size_t d = arc_edit_distance(name, spec->tables[t][i].name);
 			if (d < bd || (d <= 3 && strstr(spec->tables[t][i].name, name) && !best)) {
 				bd = d;
 				best = spec->tables[t][i].name;

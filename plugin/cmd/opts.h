@@ -64,4 +64,7 @@ long arc_parse_duration(const char *s);
 const char *arc_opts_suggest(const struct arc_cmd_spec *spec, const char *name);
 void arc_strlist_release(struct arc_strlist *l);
 
+/* Levenshtein distance (capped at 99 for long words) */
+size_t arc_edit_distance(const char *a, const char *b);
+
 #endif

@@ -2138,6 +2138,17 @@ static int cmp_events(const void *a, const void *b)
 	return strcmp(ev_time(*(arc_value *const *)a), ev_time(*(arc_value *const *)b));
 }
 
+/* the RunnerDeployment NAME in NS into *out; errors say whether it or the ARC CRDs are missing */
+static int get_runner_deployment(struct arc_kube *k, const char *ns, const char *name, arc_value **out)
+{
+	int rc = arc_kube_get(k, AV, RD, ns, name, out);
+	if (rc != ARC_E_NOTFOUND)
+		return rc;
+	if (!strncmp(arc_error_last(), "no matches for kind", 19))
+		return arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc install first");
+	return arc_error_code(ARC_E_NOTFOUND, "runner deployment \"%s\" not found in namespace %s", name, ns);
+}
+
 static arc_value *find_hra(struct arc_kube *k, const char *ns, const char *name)
 {
 	arc_value *h = NULL;
@@ -2194,15 +2205,7 @@ static int runners_get(int argc, char **argv)
 		goto out;
 	}
 	ns = arc_kube_cfg(k)->namespace;
-	rc = arc_kube_get(k, AV, RD, ns, name, &rd);
-	if (rc == ARC_E_NOTFOUND) {
-		if (!strncmp(arc_error_last(), "no matches for kind", 19))
-			arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc "
-					"install first");
-		else
-			arc_error_code(ARC_E_NOTFOUND, "runner deployment \"%s\" not found in namespace %s",
-					name, ns);
-	}
+	rc = get_runner_deployment(k, ns, name, &rd);
 	if (rc) {
 		status = fail();
 		goto out;
@@ -2517,13 +2520,7 @@ static int runners_scale(int argc, char **argv)
 		goto out;
 	}
 	ns = arc_kube_cfg(k)->namespace;
-	rc = arc_kube_get(k, AV, RD, ns, name, &rd);
-	if (rc == ARC_E_NOTFOUND && strncmp(arc_error_last(), "no matches for kind", 19))
-		arc_error_code(ARC_E_NOTFOUND, "runner deployment \"%s\" not found in namespace %s", name,
-				ns);
-	else if (rc == ARC_E_NOTFOUND)
-		arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc install "
-				"first");
+	rc = get_runner_deployment(k, ns, name, &rd);
 	if (rc) {
 		status = fail();
 		goto out;
@@ -2645,13 +2642,7 @@ static int runners_delete(int argc, char **argv)
 		goto out;
 	}
 	ns = arc_kube_cfg(k)->namespace;
-	rc = arc_kube_get(k, AV, RD, ns, name, &rd);
-	if (rc == ARC_E_NOTFOUND && strncmp(arc_error_last(), "no matches for kind", 19))
-		arc_error_code(ARC_E_NOTFOUND, "runner deployment \"%s\" not found in namespace %s", name,
-				ns);
-	else if (rc == ARC_E_NOTFOUND)
-		arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc install "
-				"first");
+	rc = get_runner_deployment(k, ns, name, &rd);
 	if (rc) {
 		status = fail();
 		goto out;
