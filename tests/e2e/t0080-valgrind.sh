@@ -172,13 +172,14 @@ if wait_until 15 test -s "$TEST_DIR/fp/control"; then
 		fp "[{\"method\":\"PATCH\",\"path\":\"/services/\",\"fault\":\"delay\",\"seconds\":6}]" &&
 		vg 1 install vgflt -n e2e-vg-flt --cert-manager=none --github-token-file ghtoken --timeout 300s \
 			--request-timeout=3s --kubeconfig "$FPKC" >out 2>err && test_grep "no answer within 3s" err &&
-		fp "[]" &&
+		fp "[]" && sleep 7 && # the delayed request reaches the server late: let it land before the re-run
 		vg 0 install vgflt -n e2e-vg-flt --cert-manager=none --github-token-file ghtoken --timeout 500s \
 			--kubeconfig "$FPKC" >out 2>err &&
 		fp "[{\"method\":\"DELETE\",\"path\":\".\",\"nth\":3,\"fault\":\"delay\",\"seconds\":6}]" &&
 		vg 1 uninstall vgflt -n e2e-vg-flt --request-timeout=3s --kubeconfig "$FPKC" >out 2>err &&
-		fp "[]" &&
-		vg 0 uninstall vgflt -n e2e-vg-flt --kubeconfig "$FPKC" >out 2>err
+		fp "[]" && sleep 7 &&
+		vg 0 uninstall vgflt -n e2e-vg-flt --kubeconfig "$FPKC" >out 2>err ||
+		{ sed "s/^/    err| /" err >&2; false; }
 	'
 else
 	say "faultproxy.py did not start: the fault cases are not run ($(cat fp.out))"
