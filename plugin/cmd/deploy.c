@@ -564,6 +564,7 @@ static void *work(void *arg)
 			break;
 		run_item(w->k, g->items[i], g->o, g->deleting);
 	}
+	arc_error_clear(); /* the error slot is per thread: its message was copied into the item */
 	return NULL;
 }
 

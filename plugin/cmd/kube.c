@@ -136,7 +136,8 @@ static int apply_one(struct arc_kube *k, arc_value *obj, const struct arc_kube_a
 	if (rc == ARC_E_NOTFOUND && !ao->dry_run && crds->waited < crds->n &&
 	    !strncmp(arc_error_last(), "no matches for kind", 19)) {
 		/* its CustomResourceDefinition was just applied: wait until it is served */
-		if (wait_crds(k, crds))
+		if (wait_crds(k, crds) ||
+		    arc_kube_wait_served(k, av, kind, o.timeout_ms > 0 ? o.timeout_ms : 30000))
 			return -1;
 		rc = arc_kube_apply(k, obj, ao, &res);
 	}

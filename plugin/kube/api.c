@@ -190,6 +190,22 @@ void arc_kube_discovery_reset(struct arc_kube *k)
 	*slot = NULL;
 }
 
+int arc_kube_wait_served(struct arc_kube *k, const char *apiversion, const char *kind, long timeout_ms)
+{
+	const struct timespec step = { 0, 200 * 1000 * 1000 };
+	struct arc_kube_res res;
+	long waited = 0;
+	int rc;
+	for (;;) {
+		arc_kube_discovery_reset(k);
+		rc = arc_kube_resolve(k, apiversion, kind, &res);
+		if (rc != ARC_E_NOTFOUND || waited >= timeout_ms)
+			return rc;
+		nanosleep(&step, NULL);
+		waited += 200;
+	}
+}
+
 int arc_kube_api_versions(struct arc_kube *k, arc_value **out)
 {
 	arc_value **slot = arc_kube_discovery_slot(k), *seen, *list;

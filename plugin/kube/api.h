@@ -23,6 +23,9 @@ struct arc_kube_res {
  * `no matches for kind "X" in version "Y"` when the server does not know it. */
 int arc_kube_resolve(struct arc_kube *k, const char *apiversion, const char *kind, struct arc_kube_res *out);
 void arc_kube_discovery_reset(struct arc_kube *k);
+/* Wait until discovery serves KIND in APIVERSION (a CRD can be Established a moment before the
+ * API server's discovery lists it), polling for at most timeout_ms; 0 or ARC_E_NOTFOUND. */
+int arc_kube_wait_served(struct arc_kube *k, const char *apiversion, const char *kind, long timeout_ms);
 /* Helm's capabilities version set (action.GetVersionSet): every "group/version" and
  * "group/version/Kind" the server serves ("v1", "v1/Pod", "apps/v1/Deployment"), discovering
  * when needed.  *out: a new list of strings. */
