@@ -18,7 +18,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 #   network call, so its ~35 dependencies are never loaded for rendering;
 # - libarchive (only its tar reader and gzip filter are used), libyaml, zlib and libcrypto
 #   are linked statically where Debian ships their .a files (STATIC_LIBS=0 links them
-#   shared); what remains is libc, libm and (only if used) cJSON.
+#   shared); what remains is libc, libm and (only if used) cJSON.  Of libcrypto only the
+#   SHA-1/256/512 block functions are linked: keys, certificates, ciphers and signatures
+#   go through plugin/base/crypto_lazy.c, which dlopen()s libcrypto.so.3 on first use.
 STATIC_LIBS ?= 1
 static_a = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a 2>/dev/null))
 ifeq ($(STATIC_LIBS),1)
@@ -110,9 +112,12 @@ $(B)/libarc.a: $(LIB_OBJ)
 $(BIN): $(B)/plugin/main.o $(B)/libarc.a
 	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# Unit tests that check certificates and keys with OpenSSL itself link the shared libcrypto (the
+# static one's members would clash with plugin/base/crypto_lazy.c's forwarders); --as-needed
+# drops it from the others.
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libarc.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Iplugin -o $@ $< $(B)/libarc.a $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Iplugin -o $@ $< $(B)/libarc.a $(PIE_LDFLAGS) $(LDFLAGS_OPT) -lcrypto $(LDLIBS_ALL)
 
 $(CONF_BIN): tests/conformance/runner.c $(B)/libarc.a
 	@mkdir -p $(dir $@)

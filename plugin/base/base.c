@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 ARC_NORETURN void arc_die(const char *fmt, ...)
 {
@@ -265,4 +266,19 @@ int arc_read_file(const char *path, size_t max, char **out, size_t *len)
 		fclose(f);
 	*out = arc_buf_detach(&b, len);
 	return 0;
+}
+
+void arc_random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t got = getrandom(p, n, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			arc_die("getrandom failed");
+		}
+		p += got;
+		n -= (size_t)got;
+	}
 }

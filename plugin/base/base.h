@@ -92,6 +92,9 @@ const char *arc_buf_cstr(struct arc_buf *b);
 char *arc_buf_detach(struct arc_buf *b, size_t *len);
 
 /* Read a whole file (bounded by max, 0 = 64 MiB); sets a message naming the path. */
+/* fills buf with n bytes from the kernel's CSPRNG (getrandom); dies only if it fails */
+void arc_random_bytes(void *buf, size_t n);
+
 int arc_read_file(const char *path, size_t max, char **out, size_t *len);
 
 #endif

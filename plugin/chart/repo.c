@@ -1,5 +1,8 @@
 /* repo.c - chart repositories: index.yaml, version choice, download, digest
  * check, and the named-repository list (helm v4 pkg/repo, pkg/downloader) */
+/* SHA256_Init & co. are "deprecated" in OpenSSL 3 in favour of EVP, which drags the whole
+ * provider machinery into a static link; the low-level functions stay supported */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "repo.h"
 #include "load.h"
 #include "../gotmpl/semver.h"
@@ -7,7 +10,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,11 +316,15 @@ char *arc_repo_resolve_url(const char *repo_url, const char *ref)
 
 void arc_repo_sha256(char hex[65], const void *data, size_t len)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	unsigned i;
 	static const char digits[] = "0123456789abcdef";
-	EVP_Digest(data, len, d, &n, EVP_sha256(), NULL);
-	for (i = 0; i < 32 && i < n; i++) {
+	SHA256_CTX ctx;
+	/* the one-shot SHA256() goes through EVP and would link OpenSSL's provider machinery */
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, data, len);
+	SHA256_Final(d, &ctx);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}

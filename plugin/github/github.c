@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "../base/crypto_lazy.h"
 #include "../base/encoding.h"
 #include "../value/codec.h"
 
@@ -71,7 +72,10 @@ static void b64url(struct arc_buf *out, const void *data, size_t len)
 
 static EVP_PKEY *read_key(const char *pem, size_t len)
 {
-	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	BIO *bio;
+	if (arc_crypto_load())
+		return NULL;
+	bio = BIO_new_mem_buf(pem, (int)len);
 	EVP_PKEY *k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	return k;
@@ -82,6 +86,8 @@ int arc_gh_check_private_key(const char *pem, size_t len)
 	EVP_PKEY *k;
 	if (!pem || !len)
 		return arc_error_code(ARC_E_PARSE, "the GitHub App private key is empty");
+	if (arc_crypto_load())
+		return arc_error_code(ARC_E_FAIL, "checking the GitHub App private key: %s", arc_crypto_error());
 	k = read_key(pem, len);
 	if (!k)
 		return arc_error_code(ARC_E_PARSE, "the GitHub App private key is not a PEM-encoded private key");
@@ -103,6 +109,8 @@ int arc_gh_app_jwt(const char *app_id, const char *pem, size_t pem_len, long now
 	int rc = ARC_E_FAIL;
 	const char *p;
 
+	if (arc_crypto_load())
+		return arc_error_code(ARC_E_FAIL, "signing the GitHub App JWT: %s", arc_crypto_error());
 	if (!k)
 		return arc_error_code(ARC_E_PARSE, "the GitHub App private key is not a PEM-encoded private key");
 	b64url(&out, "{\"alg\":\"RS256\",\"typ\":\"JWT\"}", 27);

@@ -19,13 +19,21 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "../base/crypto_lazy.h"
 #include "../base/encoding.h"
 #include "../value/codec.h"
 #include "blowfish.h"
+
+/* every entry point that calls libcrypto loads it first, so that a missing
+ * library is reported as such rather than as a failed key or cipher */
+#define NEED_CRYPTO()                                                                  \
+	do {                                                                           \
+		if (arc_crypto_load())                                                 \
+			return arc_error_code(ARC_E_CALL, "%s", arc_crypto_error());   \
+	} while (0)
 
 /* ---- the certificate object ---- */
 
@@ -125,11 +133,11 @@ static arc_value *key_pem(EVP_PKEY *pk)
 static EVP_PKEY *gen_key(const char *typ)
 {
 	if (!strcmp(typ, "") || !strcmp(typ, "rsa"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
+		return arc_crypto_keygen_rsa(4096);
 	if (!strcmp(typ, "ecdsa"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		return arc_crypto_keygen_ec("P-256");
 	if (!strcmp(typ, "ed25519"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+		return arc_crypto_keygen_ed25519();
 	if (!strcmp(typ, "dsa")) {
 		EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
 		EVP_PKEY *params = NULL, *key = NULL;
@@ -155,6 +163,7 @@ static int fn_genPrivateKey(struct arc_tpl_call *c, arc_value **out)
 	int rc = arc_tpl_arg_str(c, 0, &typ, NULL);
 	if (rc)
 		return rc;
+	NEED_CRYPTO();
 	if (strcmp(typ, "") && strcmp(typ, "rsa") && strcmp(typ, "ecdsa") && strcmp(typ, "ed25519") &&
 	    strcmp(typ, "dsa")) {
 		*out = arc_v_str_take(xasprintf("Unknown type %s", typ), strlen(typ) + 13);
@@ -354,6 +363,7 @@ static int do_genCA(struct arc_tpl_call *c, arc_value **out, int with_key)
 	if ((rc = arc_tpl_arg_str(c, 0, &cn, NULL)) || (rc = arc_tpl_arg_int(c, 1, &days)) ||
 	    (with_key && (rc = arc_tpl_arg_str(c, 2, &kp, &klen))))
 		return rc;
+	NEED_CRYPTO();
 	if (with_key) {
 		key = parse_key_pem(kp, klen);
 		if (!key) {
@@ -361,7 +371,7 @@ static int do_genCA(struct arc_tpl_call *c, arc_value **out, int with_key)
 			return ARC_E_CALL;
 		}
 	} else {
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		key = arc_crypto_keygen_rsa(2048);
 		if (!key)
 			return arc_error_code(ARC_E_CALL, "error generating rsa key");
 	}
@@ -387,6 +397,7 @@ static int do_selfsigned(struct arc_tpl_call *c, arc_value **out, int with_key)
 	    (rc = arc_tpl_arg_list(c, 2, &dns)) || (rc = arc_tpl_arg_int(c, 3, &days)) ||
 	    (with_key && (rc = arc_tpl_arg_str(c, 4, &kp, &klen))))
 		return rc;
+	NEED_CRYPTO();
 	if (with_key) {
 		key = parse_key_pem(kp, klen);
 		if (!key) {
@@ -394,7 +405,7 @@ static int do_selfsigned(struct arc_tpl_call *c, arc_value **out, int with_key)
 			return ARC_E_CALL;
 		}
 	} else {
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		key = arc_crypto_keygen_rsa(2048);
 		if (!key)
 			return arc_error_code(ARC_E_CALL, "error generating rsa key");
 	}
@@ -425,6 +436,7 @@ static int do_signed(struct arc_tpl_call *c, arc_value **out, int with_key)
 	    (rc = arc_tpl_arg_list(c, 2, &dns)) || (rc = arc_tpl_arg_int(c, 3, &days)) ||
 	    (rc = arg_cert(c, 4, &ca)) || (with_key && (rc = arc_tpl_arg_str(c, 5, &kp, &klen))))
 		return rc;
+	NEED_CRYPTO();
 	if (with_key) {
 		key = parse_key_pem(kp, klen);
 		if (!key) {
@@ -432,7 +444,7 @@ static int do_signed(struct arc_tpl_call *c, arc_value **out, int with_key)
 			return ARC_E_CALL;
 		}
 	} else {
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		key = arc_crypto_keygen_rsa(2048);
 		if (!key)
 			return arc_error_code(ARC_E_CALL, "error generating rsa key");
 	}
@@ -469,6 +481,7 @@ static int fn_buildCustomCert(struct arc_tpl_call *c, arc_value **out)
 
 	if ((rc = arc_tpl_arg_str(c, 0, &bc, &lc)) || (rc = arc_tpl_arg_str(c, 1, &bk, &lk)))
 		return rc;
+	NEED_CRYPTO();
 	rc = ARC_E_CALL;
 	if (arc_b64_decode(&cert, bc, lc)) {
 		arc_error_set("unable to decode base64 certificate");
@@ -510,7 +523,7 @@ static arc_value *bcrypt_value(const char *pw, size_t len)
 	char hash[61];
 	if (len > 72)
 		return arc_v_str("failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes");
-	RAND_bytes(salt, sizeof(salt));
+	arc_random_bytes(salt, sizeof(salt));
 	arc_bcrypt(pw, len, salt, 10, hash);
 	return arc_v_str(hash);
 }
@@ -622,6 +635,7 @@ static int fn_derivePassword(struct arc_tpl_call *c, arc_value **out)
 	if ((rc = arc_tpl_arg_str(c, 1, &typ, NULL)) || (rc = arc_tpl_arg_str(c, 2, &pw, &pwl)) ||
 	    (rc = arc_tpl_arg_str(c, 3, &user, &ul)) || (rc = arc_tpl_arg_str(c, 4, &site, &sl)))
 		return rc;
+	NEED_CRYPTO();
 	for (i = 0; i < ARC_ARRAY_LEN(mp_types); i++)
 		if (!strcmp(mp_types[i].name, typ))
 			tpls = mp_types[i].templates;
@@ -652,7 +666,7 @@ static int fn_derivePassword(struct arc_tpl_call *c, arc_value **out)
 		arc_buf_putc(&b, chars[seed[i + 1] % strlen(chars)]);
 	}
 	arc_buf_release(&salt);
-	OPENSSL_cleanse(key, sizeof(key));
+	explicit_bzero(key, sizeof(key));
 	*out = arc_v_str_buf(&b);
 	return 0;
 }
@@ -670,6 +684,7 @@ static int fn_encryptAES(struct arc_tpl_call *c, arc_value **out)
 
 	if ((rc = arc_tpl_arg_str(c, 0, &pw, &pwl)) || (rc = arc_tpl_arg_str(c, 1, &pt, &ptl)))
 		return rc;
+	NEED_CRYPTO();
 	if (ptl == 0) {
 		*out = arc_v_str("");
 		return 0;
@@ -677,7 +692,7 @@ static int fn_encryptAES(struct arc_tpl_call *c, arc_value **out)
 	memcpy(key, pw, pwl > 32 ? 32 : pwl);
 	padded = ptl + (16 - ptl % 16);
 	buf = xmalloc(16 + padded);
-	RAND_bytes(buf, 16);
+	arc_random_bytes(buf, 16);
 	memcpy(buf + 16, pt, ptl);
 	for (i = ptl; i < padded; i++)
 		buf[16 + i] = (unsigned char)(padded - ptl);
@@ -704,6 +719,7 @@ static int fn_decryptAES(struct arc_tpl_call *c, arc_value **out)
 
 	if ((rc = arc_tpl_arg_str(c, 0, &pw, &pwl)) || (rc = arc_tpl_arg_str(c, 1, &ct, &ctl)))
 		return rc;
+	NEED_CRYPTO();
 	if (ctl == 0) {
 		*out = arc_v_str("");
 		return 0;
@@ -762,7 +778,7 @@ static int fn_randBytes(struct arc_tpl_call *c, arc_value **out)
 		return arc_error_code(ARC_E_CALL, "randBytes: %lld bytes is more than this renderer allows",
 				      (long long)n);
 	buf = xmalloc((size_t)n + 1);
-	RAND_bytes(buf, (int)n);
+	arc_random_bytes(buf, (size_t)n);
 	arc_b64_encode(&b, buf, (size_t)n);
 	free(buf);
 	*out = arc_v_str_buf(&b);
@@ -774,7 +790,7 @@ static int fn_uuidv4(struct arc_tpl_call *c, arc_value **out)
 	unsigned char u[16];
 	char s[37];
 	(void)c;
-	RAND_bytes(u, sizeof(u));
+	arc_random_bytes(u, sizeof(u));
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
 	snprintf(s, sizeof(s), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 /* the largest string these functions build (size budgets, func.h) */
 #define MAX_OUT ARC_TPL_MAX_VALUE
@@ -519,19 +518,6 @@ static int fn_initials(struct arc_tpl_call *c, arc_value **out)
 
 /* ---- random strings (goutils CryptoRandom*) ---- */
 
-static void fill_random(unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			arc_die("getrandom failed");
-		}
-		p += got;
-		n -= (size_t)got;
-	}
-}
 
 /* uniform random index below n (n <= 256) by rejection */
 static unsigned rand_below(unsigned n, unsigned char *pool, size_t *avail)
@@ -540,7 +526,7 @@ static unsigned rand_below(unsigned n, unsigned char *pool, size_t *avail)
 	for (;;) {
 		unsigned v;
 		if (*avail == 0) {
-			fill_random(pool, 256);
+			arc_random_bytes(pool, 256);
 			*avail = 256;
 		}
 		v = pool[--*avail];
@@ -610,7 +596,7 @@ static int fn_shuffle(struct arc_tpl_call *c, arc_value **out)
 	for (k = nr; k > 1; k--) {
 		uint64_t rnd, j;
 		int32_t t;
-		fill_random((unsigned char *)&rnd, sizeof(rnd));
+		arc_random_bytes((unsigned char *)&rnd, sizeof(rnd));
 		j = rnd % k; /* bias below 2^-40 for any string that fits in memory */
 		t = runes[k - 1];
 		runes[k - 1] = runes[j];
