@@ -1765,13 +1765,17 @@ static int runners_list(int argc, char **argv)
 	}
 	ns = l.all_ns ? NULL : arc_kube_cfg(k)->namespace;
 	s.now = now_s();
+	/* ARC's resource names are fixed by its CRDs: no discovery round trips; a 404 on the first
+	 * list says the CRDs are missing */
+	arc_kube_assume(k, AV, HRA, "horizontalrunnerautoscalers", 1);
+	arc_kube_assume(k, AV, RD, "runnerdeployments", 1);
 	if (table || l.watch) {
 		/* the autoscalers first (small), then the RunnerDeployments page by page */
 		s.hras = arc_v_map();
 		free(fast_rv);
 		fast_rv = NULL;
 		rc = arc_kube_list(k, AV, HRA, ns, NULL, NULL, l.chunk, collect_hra, s.hras, &fast_rv);
-		if (rc == ARC_E_NOTFOUND && !strncmp(arc_error_last(), "no matches for kind", 19)) {
+		if (rc == ARC_E_NOTFOUND) {
 			arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc "
 					"install first");
 			status = fail();
@@ -1802,7 +1806,7 @@ static int runners_list(int argc, char **argv)
 		rc = arc_kube_list(k, AV, RD, ns, l.selector, NULL, l.chunk, on_rd, &s, &rv);
 	}
 	if (rc) {
-		if (rc == ARC_E_NOTFOUND && !strncmp(arc_error_last(), "no matches for kind", 19))
+		if (rc == ARC_E_NOTFOUND)
 			arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc "
 					"install first");
 		status = fail();

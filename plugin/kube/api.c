@@ -183,6 +183,15 @@ fail:
 	return rc;
 }
 
+void arc_kube_assume(struct arc_kube *k, const char *apiversion, const char *kind, const char *resource,
+		     int namespaced)
+{
+	arc_value **slot = arc_kube_discovery_slot(k);
+	if (!*slot)
+		*slot = arc_v_map();
+	add_resource(*slot, apiversion, kind, resource, namespaced);
+}
+
 void arc_kube_discovery_reset(struct arc_kube *k)
 {
 	arc_value **slot = arc_kube_discovery_slot(k);

@@ -23,6 +23,12 @@ struct arc_kube_res {
  * `no matches for kind "X" in version "Y"` when the server does not know it. */
 int arc_kube_resolve(struct arc_kube *k, const char *apiversion, const char *kind, struct arc_kube_res *out);
 void arc_kube_discovery_reset(struct arc_kube *k);
+/* Take the mapping of KIND in APIVERSION as known without asking discovery (a command that
+ * works on kinds whose resource names it knows saves the two discovery requests).  Requests
+ * for it then answer 404 when the server does not serve it after all; any other kind is still
+ * discovered on first use. */
+void arc_kube_assume(struct arc_kube *k, const char *apiversion, const char *kind, const char *resource,
+		     int namespaced);
 /* Wait until discovery serves KIND in APIVERSION (a CRD can be Established a moment before the
  * API server's discovery lists it), polling for at most timeout_ms; 0 or ARC_E_NOTFOUND. */
 int arc_kube_wait_served(struct arc_kube *k, const char *apiversion, const char *kind, long timeout_ms);

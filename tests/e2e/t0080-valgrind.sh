@@ -6,6 +6,7 @@
 vg_shared_scratch=${E2E_SCRATCH:-}
 . "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null 2>&1 || { say "skip: valgrind not installed"; test_done; }
+[ -z "${ARC_E2E_SANITIZER:-}" ] || { say "skip: valgrind cannot run a sanitizer build (make e2e-asan)"; test_done; }
 e2e_namespace e2e-valgrind || die "cannot create namespace"
 TOKEN=$(e2e_sa_token e2e-admin) || die "cannot get a token"
 echo "$TOKEN" >token
