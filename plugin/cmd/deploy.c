@@ -545,8 +545,12 @@ struct worker {
 static void run_item(struct arc_kube *k, struct item *it, const struct arc_deploy_opts *o, int deleting)
 {
 	it->rc = deleting ? delete_item(k, it, o) : apply_item(k, it, o);
-	if (it->rc)
+	if (it->rc) {
+		/* the server's refusals already name the object; a lost connection or a timeout does not */
+		if (!strstr(arc_error_last(), it->what))
+			arc_error_prefix("%s %s", deleting ? "deleting" : "applying", it->what);
 		it->err = xstrdup(arc_error_last());
+	}
 	if (o->progress)
 		arc_progress_add_done(o->progress, 1);
 }

@@ -1497,6 +1497,8 @@ static void check_github(struct doc *d, struct arc_auth *a)
 	ga.installation_id = a->installation_id;
 	ga.private_key = a->private_key;
 	ga.private_key_len = a->key_len;
+	if (d->k && arc_kube_cfg(d->k)->verbosity > 0)
+		ga.log = arc_log_to_stderr;
 	rc = arc_gh_open(&d->gh, d->api, &ga);
 	if (rc) {
 		char *m = take_error();

@@ -165,13 +165,14 @@ static int do_apply(struct arc_kube *k)
 {
 	struct arc_kube_apply_opts ao = { o.field_manager, o.force, o.dry_run != NULL, NULL };
 	struct crds crds = { NULL, 0, 0 };
-	arc_value *results = arc_v_list();
+	arc_value *results;
 	size_t f, i;
 	int failed = 0;
 	if (!o.files.n) {
 		fprintf(stderr, "Error: apply needs -f FILE\nSee '%s kube --help'.\n", arc_prog());
 		return 2;
 	}
+	results = arc_v_list();
 	for (f = 0; f < o.files.n; f++) {
 		char *data = NULL;
 		size_t len;

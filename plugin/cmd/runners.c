@@ -1978,6 +1978,8 @@ static int open_github(struct arc_kube *k, struct arc_gh **gh)
 	ga.installation_id = a.installation_id;
 	ga.private_key = a.private_key;
 	ga.private_key_len = a.key_len;
+	if (arc_kube_cfg(k)->verbosity > 0)
+		ga.log = arc_log_to_stderr;
 	rc = arc_gh_open(gh, api, &ga);
 out:
 	arc_auth_release(&a);
@@ -2738,6 +2740,15 @@ int arc_cmd_runners(int argc, char **argv)
 				"[flags]\n\nCommands:\n", arc_prog());
 		for (i = 0; i < ARC_ARRAY_LEN(subs); i++)
 			fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].summary);
+		fprintf(f, "\nExamples:\n"
+			   "  # autoscaled GPU runners with Docker for one repository, 0 to 4 of them\n"
+			   "  %1$s runners create ml --repo octo-org/ml --gpu 1 --dind --max 4\n"
+			   "  # what runs where\n"
+			   "  %1$s runners list -A\n"
+			   "  %1$s runners get ml --github\n"
+			   "  %1$s runners scale ml --min 1 --max 8\n"
+			   "  %1$s runners delete ml --yes\n",
+			arc_prog());
 		fprintf(f, "\nUse \"%s runners COMMAND --help\" for more about a command.\n", arc_prog());
 		return argc < 2 ? 2 : 0;
 	}

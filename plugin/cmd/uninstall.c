@@ -298,8 +298,14 @@ int arc_cmd_uninstall(int argc, char **argv)
 		if (rc && rc != ARC_E_NOTFOUND) {
 			/* the Secret holds the token: never report success while it may still be there (the record
 			 * stays "uninstalling": the next uninstall finishes the job) */
+			const char *m = arc_error_last();
+			size_t pl = strlen("reading Secret ") + strlen(ns) + 1 + strlen(secret) + 2;
+			char *pre = xasprintf("reading Secret %s/%s: ", ns, secret);
+			if (!strncmp(m, pre, pl)) /* the client's own prefix: said below */
+				m += pl;
+			free(pre);
 			fprintf(stderr, "Error: reading the auth Secret %s/%s: %s (run the uninstall again)\n", ns, secret,
-				arc_error_last());
+				m);
 			goto done;
 		}
 		if (rc == 0) {

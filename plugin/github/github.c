@@ -33,6 +33,8 @@ struct arc_gh {
 	long remaining, reset, retry_after;
 	struct arc_buf *resp;
 	char errbuf[CURL_ERROR_SIZE];
+	void (*log)(void *ctx, int is_warning, const char *line);
+	void *log_ctx;
 };
 
 char *arc_gh_api_base(const char *url)
@@ -220,6 +222,7 @@ static int gh_do(struct arc_gh *gh, const char *method, const char *url_or_path,
 	char *auth;
 	CURLcode cc;
 	int attempt;
+	struct timespec t0, t1;
 
 	for (attempt = 0;; attempt++) {
 		curl_easy_reset(h);
@@ -228,6 +231,7 @@ static int gh_do(struct arc_gh *gh, const char *method, const char *url_or_path,
 		free(gh->next);
 		gh->next = NULL;
 		gh->retry_after = 0;
+		gh->remaining = -1;
 		gh->errbuf[0] = '\0';
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
@@ -256,7 +260,9 @@ static int gh_do(struct arc_gh *gh, const char *method, const char *url_or_path,
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
 		}
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		cc = curl_easy_perform(h);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		{
 			struct curl_slist *s;
 			for (s = hdr; s; s = s->next)
@@ -271,6 +277,16 @@ static int gh_do(struct arc_gh *gh, const char *method, const char *url_or_path,
 			return rc;
 		}
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+		if (gh->log) {
+			char rate[48] = "";
+			char *line;
+			if (gh->remaining >= 0)
+				snprintf(rate, sizeof(rate), ", rate limit %ld left", gh->remaining);
+			line = xasprintf("GitHub %s %s %ld in %ld ms%s", method, url, *status,
+					 (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000), rate);
+			gh->log(gh->log_ctx, 0, line);
+			free(line);
+		}
 		/* secondary rate limits and 5xx with Retry-After: wait a little, a few times */
 		if ((*status == 429 || *status == 403 || *status >= 500) && gh->retry_after > 0 &&
 		    gh->retry_after <= 60 && attempt < 3) {
@@ -379,6 +395,10 @@ static int mint_installation_token(struct arc_gh *gh)
 int arc_gh_open(struct arc_gh **out, const char *api, const struct arc_gh_auth *auth)
 {
 	struct arc_gh *gh = xcalloc(1, sizeof(*gh));
+	if (auth) {
+		gh->log = auth->log;
+		gh->log_ctx = auth->log_ctx;
+	}
 	int rc;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	gh->curl = curl_easy_init();

@@ -19,6 +19,10 @@ struct arc_gh_auth {
 	const char *installation_id;
 	const char *private_key;     /* PEM */
 	size_t private_key_len;
+	/* when set, one line per request ("GitHub GET URL 200 in N ms, rate limit R left");
+	 * URLs and counts only, never a header or a body */
+	void (*log)(void *ctx, int is_warning, const char *line);
+	void *log_ctx;
 };
 
 struct arc_gh;

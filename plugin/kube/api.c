@@ -307,6 +307,11 @@ int arc_kube_get(struct arc_kube *k, const char *apiversion, const char *kind, c
 		return rc;
 	arc_kube_res_path(&r, ns, name, &path);
 	rc = arc_kube_do(k, "GET", path.ptr, NULL, NULL, 0, &status, &resp);
+	if (rc) { /* a transport error names the URL, not the object */
+		char *what = describe(kind, ns, name, r.namespaced);
+		arc_error_prefix("reading %s", what);
+		free(what);
+	}
 	if (rc == 0 && status / 100 != 2) {
 		char *what = describe(kind, ns, name, r.namespaced);
 		rc = arc_kube_status_error(status, &resp, what);
@@ -352,6 +357,8 @@ int arc_kube_list(struct arc_kube *k, const char *apiversion, const char *kind, 
 			put_escaped(&path, cont);
 		}
 		rc = arc_kube_do(k, "GET", path.ptr, NULL, NULL, 0, &status, &resp);
+		if (rc)
+			arc_error_prefix("listing %s", r.resource);
 		if (rc == 0 && status == 410) {
 			rc = arc_error_code(ARC_E_RANGE, "listing %s: the continue token expired; list again", r.resource);
 			break;
@@ -460,6 +467,12 @@ int arc_kube_delete(struct arc_kube *k, const char *apiversion, const char *kind
 	body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"propagationPolicy\":\"%s\"}",
 			 propagation ? propagation : "Background");
 	rc = arc_kube_do(k, "DELETE", path.ptr, "application/json", body, strlen(body), &status, &resp);
+	if (rc) {
+		what = describe(kind, ns, name, r.namespaced);
+		arc_error_prefix("deleting %s", what);
+		free(what);
+		what = NULL;
+	}
 	if (rc == 0 && status / 100 == 2 && existed)
 		*existed = 1;
 	if (rc == 0 && status / 100 != 2 && status != 404) {

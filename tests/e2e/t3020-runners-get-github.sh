@@ -138,6 +138,12 @@ test_expect_success '--github follows Link pagination (250 runners: 3 pages of 1
 	gh_api /_fake/log | python3 -c "import json,sys; print(json.dumps([e for e in json.load(sys.stdin) if e[\"ua\"].startswith(\"kubectl-arc\")]))" >log.json &&
 	test_equal "1 2 3" "$(json_get "\" \".join(e[\"path\"].split(\"page=\")[-1] if \"&page=\" in e[\"path\"] else \"1\" for e in d if \"/actions/runners\" in e[\"path\"])" <log.json)"
 '
+test_expect_success '--github --debug logs each GitHub request (method, URL, status, time), never the token' '
+	gh_api /_fake/reset "{}" >/dev/null &&
+	arc runners get web -n $NS --github $GH --github-token-file $GH_TOKEN_FILE --debug >out 2>err &&
+	test_grep "^I[0-9]{4} [0-9:.]+ GitHub GET $GH_URL/api/v3/repos/octo/web/actions/runners[^ ]* 200 in [0-9]+ ms" err &&
+	! grep -F "$(cat $GH_TOKEN_FILE)" err out
+'
 test_expect_success '--github errors: 401 bad token, 403 forbidden, 404 unknown repository, rate limit' '
 	echo ghp_wrong >bad && echo forbidden-token >forbidden &&
 	test_must_fail arc runners get web -n $NS --github $GH --github-token-file bad 2>err &&
