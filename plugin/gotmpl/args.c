@@ -52,7 +52,7 @@ int arc_tpl_arg_int(struct arc_tpl_call *c, int i, int64_t *out)
 	arc_value *v = c->args[i];
 	if (v->flags & ARC_VF_CONST) {
 		/* a literal such as 2.0 is an integer constant to Go */
-		if (v->kind == ARC_FLOAT && v->u.f == (double)(int64_t)v->u.f && v->u.f >= -9.2e18 && v->u.f <= 9.2e18) {
+		if (v->kind == ARC_FLOAT && v->u.f >= -9.2e18 && v->u.f <= 9.2e18 && v->u.f == (double)(int64_t)v->u.f) {
 			*out = (int64_t)v->u.f;
 			return 0;
 		}

@@ -790,10 +790,15 @@ static void go_quote(struct arc_buf *b, const char *s, size_t n)
 	arc_buf_putc(b, '"');
 }
 
+/* the longest Go-syntax rendering an error message quotes */
+#define GO_SYNTAX_MAX (64u << 10)
+
 static void go_syntax(struct load *L, struct arc_buf *b, struct ynode *n, int nested, int depth)
 {
 	size_t i;
 	struct resolved r;
+	if (b->over) /* aliases can make the Go syntax of a small document enormous */
+		return;
 	if (depth > 64) {
 		arc_buf_puts(b, "...");
 		return;
@@ -1076,8 +1081,9 @@ static int key_string(struct load *L, struct ynode *k, struct ynode *val, struct
 	}
 	if (n->kind != N_SCALAR) {
 		struct arc_buf b = ARC_BUF_INIT;
+		b.max = GO_SYNTAX_MAX;
 		go_syntax(L, &b, n, 0, 0);
-		fail(L, "yaml: invalid map key: %s", arc_buf_cstr(&b));
+		fail(L, "yaml: invalid map key: %s%s", arc_buf_cstr(&b), b.over ? "..." : "");
 		arc_buf_release(&b);
 		return -1;
 	}
@@ -1108,12 +1114,16 @@ static int key_string(struct load *L, struct ynode *k, struct ynode *val, struct
 	case R_UINT:
 		if (!L->key_err) {
 			struct arc_buf b = ARC_BUF_INIT;
+			b.max = GO_SYNTAX_MAX;
 			arc_buf_puts(&b, "unsupported map key of type: ");
 			if (r.t == R_NULL)
 				arc_buf_puts(&b, "%!s(<nil>), key: <nil>, value: ");
 			else
 				arc_buf_printf(&b, "uint64, key: 0x%llx, value: ", (unsigned long long)r.u);
 			go_syntax(L, &b, val, 0, 0);
+			b.max = 0;
+			if (b.over)
+				arc_buf_puts(&b, "...");
 			L->key_err = arc_buf_detach(&b, NULL);
 		}
 		return 1;
