@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1257,6 +1258,10 @@ static int collect_hra(void *ud, arc_value *hra)
 struct list_state {
 	struct arc_table *table;
 	arc_value *hras;
+	/* --watch of the table: the RunnerDeployments seen so far ("ns/name" -> object), so that an
+	 * autoscaler's change can print its RunnerDeployment's row again; mu orders the two watches */
+	arc_value *rds;
+	pthread_mutex_t mu;
 	const char *format; /* NULL table, "wide", "json", "yaml", "name" */
 	size_t n;
 	long long now;
@@ -1405,11 +1410,25 @@ static void stream_end(struct list_state *s)
 		      stdout);
 }
 
+static void cache_rd(struct list_state *s, arc_value *rd, int deleted)
+{
+	char key[512];
+	const char *ns = arc_obj_str(rd, "metadata.namespace"), *name = arc_obj_str(rd, "metadata.name");
+	if (!s->rds || !name)
+		return;
+	snprintf(key, sizeof(key), "%s/%s", ns ? ns : "", name);
+	if (deleted)
+		arc_v_map_del(s->rds, key);
+	else
+		arc_v_map_set(s->rds, key, arc_v_ref(rd));
+}
+
 static int on_rd(void *ud, arc_value *rd)
 {
 	struct list_state *s = ud;
 	s->n++;
 	if (!s->format || !strcmp(s->format, "wide")) {
+		cache_rd(s, rd, 0);
 		table_row(s, rd, 0);
 	} else if (!strcmp(s->format, "name")) {
 		printf("runnerdeployment.actions.summerwind.dev/%s\n", arc_obj_str(rd, "metadata.name"));
@@ -1436,7 +1455,12 @@ static int on_rd_event(void *ud, const char *type, arc_value *obj)
 		return 0;
 	w->s->now = now_s();
 	if (!w->s->format || !strcmp(w->s->format, "wide")) {
+		pthread_mutex_lock(&w->s->mu);
+		cache_rd(w->s, obj, !strcmp(type, "DELETED"));
 		table_row(w->s, obj, 1);
+		fflush(stdout);
+		pthread_mutex_unlock(&w->s->mu);
+		return 0;
 	} else if (!strcmp(w->s->format, "name")) {
 		printf("runnerdeployment.actions.summerwind.dev/%s\n", arc_obj_str(obj, "metadata.name"));
 	} else {
@@ -1455,6 +1479,74 @@ static int on_rd_event(void *ud, const char *type, arc_value *obj)
 	}
 	fflush(stdout);
 	return 0;
+}
+
+/* --watch of the table: the autoscalers are watched too (min, max and metric are theirs), on a
+ * connection of their own in a thread; a change prints the row of the RunnerDeployment it scales */
+struct hra_watch {
+	struct list_state *s;
+	struct arc_kube *k;
+	const char *ns;
+	char *rv;
+	long deadline; /* monotonic ms; 0: none */
+	volatile int stop;
+	pthread_t th;
+	int started;
+};
+
+static long mono_ms(void);
+
+static int on_hra_event(void *ud, const char *type, arc_value *obj)
+{
+	struct hra_watch *h = ud;
+	const char *rv = arc_obj_str(obj, "metadata.resourceVersion");
+	const char *ns = arc_obj_str(obj, "metadata.namespace"), *tgt = arc_obj_str(obj, "spec.scaleTargetRef.name");
+	char key[512];
+	arc_value *rd;
+	if (rv) {
+		free(h->rv);
+		h->rv = xstrdup(rv);
+	}
+	if (!strcmp(type, "BOOKMARK") || !tgt)
+		return h->stop;
+	snprintf(key, sizeof(key), "%s/%s", ns ? ns : "", tgt);
+	pthread_mutex_lock(&h->s->mu);
+	if (!strcmp(type, "DELETED"))
+		arc_v_map_del(h->s->hras, key);
+	else
+		collect_hra(h->s->hras, obj);
+	rd = arc_v_map_get(h->s->rds, key);
+	if (rd) {
+		h->s->now = now_s();
+		table_row(h->s, rd, 1);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&h->s->mu);
+	return h->stop;
+}
+
+static void *hra_watch_main(void *arg)
+{
+	struct hra_watch *h = arg;
+	while (!h->stop) {
+		long left = h->deadline ? h->deadline - mono_ms() : 3600L * 1000;
+		int rc;
+		if (left <= 0)
+			break;
+		/* short watches, so that the end of the command is noticed */
+		rc = arc_kube_watch(h->k, AV, HRA, h->ns, NULL, h->rv, left < 5000 ? (left + 999) / 1000 : 5,
+				    on_hra_event, h);
+		if (rc) {
+			if (rc == ARC_E_RANGE) {
+				free(h->rv);
+				h->rv = NULL;
+			}
+			arc_error_clear(); /* the RunnerDeployments' watch reports lasting trouble */
+			usleep(200000);
+		}
+	}
+	arc_error_clear();
+	return NULL;
 }
 
 static long mono_ms(void)
@@ -1733,9 +1825,12 @@ static int runners_list(int argc, char **argv)
 	const char *ns;
 	size_t nh = 0, i;
 	int rc, status = 1, table;
+	struct hra_watch hw;
 
 	memset(&l, 0, sizeof(l));
 	memset(&s, 0, sizeof(s));
+	memset(&hw, 0, sizeof(hw));
+	pthread_mutex_init(&s.mu, NULL);
 	rc = arc_opts_parse(&list_spec, argc, argv, &pos);
 	if (rc == 1) {
 		status = 0;
@@ -1795,6 +1890,8 @@ static int runners_list(int argc, char **argv)
 	s.tflags = (l.no_headers ? ARC_TABLE_NO_HEADERS : 0) |
 		   (!l.no_color && arc_use_color(1) ? ARC_TABLE_COLOR : 0);
 	arc_table_set_color(s.table, list_color, &s);
+	if (table && l.watch)
+		s.rds = arc_v_map();
 	rc = table && strcmp(l.output ? l.output : "", "wide") && !l.watch ? list_fast(k, ns, &s) : 1;
 	if (rc == 1) {
 		if (s.n) { /* start again with whole objects */
@@ -1828,6 +1925,15 @@ static int runners_list(int argc, char **argv)
 		if (!table && strcmp(l.output, "name"))
 			stream_end(&s);
 		rv = NULL;
+		if (table && open_kube(&hw.k) == 0) {
+			hw.s = &s;
+			hw.ns = ns;
+			hw.rv = fast_rv ? xstrdup(fast_rv) : NULL;
+			hw.deadline = deadline;
+			hw.started = pthread_create(&hw.th, NULL, hra_watch_main, &hw) == 0;
+		} else {
+			arc_error_clear(); /* no second connection: the autoscalers are not followed */
+		}
 		for (;;) {
 			long left = deadline ? deadline - mono_ms() : 3600L * 1000;
 			if (left <= 0)
@@ -1848,13 +1954,21 @@ static int runners_list(int argc, char **argv)
 			}
 		}
 		free(w.rv);
+		if (hw.started) {
+			hw.stop = 1;
+			pthread_join(hw.th, NULL);
+		}
 	}
 out:
+	arc_kube_close(hw.k);
+	free(hw.rv);
 	free(rv);
 	free(fast_rv);
 	fast_rv = NULL;
 	arc_table_free(s.table);
 	arc_v_unref(s.hras);
+	arc_v_unref(s.rds);
+	pthread_mutex_destroy(&s.mu);
 	arc_kube_close(k);
 	arc_strlist_release(&pos);
 	return status;

@@ -114,6 +114,15 @@ test_expect_success '--watch prints the list, then a row per change' '
 	head -1 watch.out | grep -q "^NAME " &&
 	test_equal 1 "$(grep -c "^NAME " watch.out)"
 '
+test_expect_success '--watch follows the autoscalers too: a new max prints the row again' '
+	( arc runners list -n $NS --watch --watch-timeout 8s >wh.out 2>wh.err & echo $! >wh.pid ) &&
+	sleep 2 &&
+	arc runners scale auto --max 7 -n $NS >/dev/null &&
+	wait_until 15 sh -c "awk '\''\$1 == \"auto\" && \$(NF-1) == \"7\"'\'' wh.out | grep -q ." &&
+	pid=$(cat wh.pid) && wait_until 15 sh -c "! kill -0 $pid 2>/dev/null" &&
+	test_equal "5 7" "$(awk '\''$1 == "auto" { print $(NF-1) }'\'' wh.out | sed -n "1p;\$p" | tr "\n" " " | sed "s/ \$//")" &&
+	test ! -s wh.err
+'
 test_expect_success '--watch -o name prints each change'"'"'s reference' '
 	( arc runners list -n $NS --watch --watch-timeout 6s -o name >wn.out & echo $! >wn.pid ) &&
 	sleep 2 &&

@@ -293,6 +293,14 @@ expect_outcome() {
 	completes) [ "$rc" = 0 ] || { echo "expected to complete, got: $outcome: $msg" >&2; return 1; } ;;
 	fails) [ "$rc" != 0 ] || { echo "expected a clear failure, it completed" >&2; return 1; } ;;
 	esac
+	# a failure names its step and object, not only a URL or a lost connection
+	case $msg in
+	"Error: GET "* | "Error: PUT "* | "Error: POST "* | "Error: PATCH "* | "Error: DELETE "* | \
+	"Error: unable to connect"*)
+		echo "the error names no step or object: $msg" >&2
+		return 1
+		;;
+	esac
 	return 0
 }
 
