@@ -190,7 +190,7 @@ static int set_value(const struct arc_opt *o, const char *val, const char *shown
 	return 0;
 }
 
-int arc_opts_parse(const struct arc_cmd_spec *spec, int argc, char **argv, struct arc_strlist *pos)
+static int parse_args(const struct arc_cmd_spec *spec, int argc, char **argv, struct arc_strlist *pos)
 {
 	int i, rc;
 	for (i = 1; i < argc; i++) {
@@ -257,6 +257,22 @@ int arc_opts_parse(const struct arc_cmd_spec *spec, int argc, char **argv, struc
 		strlist_add(pos, a);
 	}
 	return 0;
+}
+
+int arc_opts_parse(const struct arc_cmd_spec *spec, int argc, char **argv, struct arc_strlist *pos)
+{
+	int rc = parse_args(spec, argc, argv, pos);
+	const struct arc_opt *const *t;
+	const struct arc_opt *o;
+	if (!rc)
+		return 0;
+	/* help shown or a usage error: the caller returns at once, so nothing parsed is kept */
+	arc_strlist_release(pos);
+	for (t = spec->tables; t && *t; t++)
+		for (o = *t; o->name; o++)
+			if (o->type == ARC_OPT_LIST)
+				arc_strlist_release(o->dest);
+	return rc;
 }
 
 static void wrap(FILE *f, const char *text, int indent, int width)

@@ -53,7 +53,8 @@ struct arc_cmd_spec {
 
 /* Parse argv (argv[0] is the command word).  Positional arguments are
  * collected into pos (borrowed from argv).  Returns 0, 1 when --help was
- * printed (the caller exits 0), or ARC_E_USAGE with a message set. */
+ * printed (the caller exits 0), or ARC_E_USAGE with a message set; pos is
+ * empty (released) whenever the result is not 0. */
 int arc_opts_parse(const struct arc_cmd_spec *spec, int argc, char **argv, struct arc_strlist *pos);
 void arc_opts_help(const struct arc_cmd_spec *spec, FILE *f);
 /* "kubectl arc" or "helm arc", by how we were started */
