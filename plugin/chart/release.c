@@ -1157,6 +1157,26 @@ int arc_release_secret(arc_value **out, const struct arc_release *r, const char 
 
 /* ---- storage ---- */
 
+/* After a 409 on create: 1 when the stored record is the one just sent (an earlier attempt of
+ * this POST reached the server before the connection broke and the client sent it again) */
+static int record_is_ours(struct arc_kube *k, const char *path, arc_value *sec)
+{
+	struct arc_buf resp = ARC_BUF_INIT;
+	arc_value *got = NULL;
+	long status = 0;
+	int same = 0;
+	if (arc_kube_do(k, "GET", path, NULL, NULL, 0, &status, &resp) == 0 && status == 200 &&
+	    arc_json_load(&got, path, resp.ptr ? resp.ptr : "", resp.len) == 0) {
+		arc_value *a = arc_obj_at(got, "data"), *b = arc_obj_at(sec, "data");
+		arc_value *la = arc_obj_at(got, "metadata.labels"), *lb = arc_obj_at(sec, "metadata.labels");
+		same = a && b && la && lb && arc_v_equal(a, b) && arc_v_equal(la, lb);
+	}
+	arc_error_clear();
+	arc_v_unref(got);
+	arc_buf_release(&resp);
+	return same;
+}
+
 static int write_record(struct arc_kube *k, const struct arc_release *r, int create)
 {
 	arc_value *sec = NULL;
@@ -1178,9 +1198,13 @@ static int write_record(struct arc_kube *k, const struct arc_release *r, int cre
 	if (rc == 0 && status / 100 != 2) {
 		char *what = xasprintf("Secret %s/%s", r->namespace, arc_obj_str(sec, "metadata.name"));
 		if (create && status == 409 && !strcmp(arc_kube_status_reason(&resp, reason, sizeof(reason)),
-							 "AlreadyExists"))
-			rc = arc_error_code(ARC_E_RANGE, "release: already exists");
-		else
+							 "AlreadyExists")) {
+			char *one = xasprintf("/api/v1/namespaces/%s/secrets/%s", r->namespace,
+					      arc_obj_str(sec, "metadata.name"));
+			if (!record_is_ours(k, one, sec))
+				rc = arc_error_code(ARC_E_RANGE, "release: already exists");
+			free(one);
+		} else
 			rc = arc_kube_status_error(status, &resp, what);
 		free(what);
 	}
