@@ -39,6 +39,7 @@
 
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
+#undef curl_share_setopt
 
 #define LIBCURL_SONAME "libcurl.so.4"
 
@@ -55,6 +56,16 @@ static struct {
 	void (*free)(void *);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	CURLMcode (*multi_cleanup)(CURLM *);
+	CURLSH *(*share_init)(void);
+	CURLSHcode (*share_setopt)(CURLSH *, CURLSHoption, ...);
+	CURLSHcode (*share_cleanup)(CURLSH *);
 } lc;
 static int lc_ok;
 static char lc_err[256] = "libcurl is not loaded";
@@ -101,6 +112,16 @@ static void lc_load(void)
 	LOAD(free, "curl_free");
 	LOAD(slist_append, "curl_slist_append");
 	LOAD(slist_free_all, "curl_slist_free_all");
+	LOAD(multi_init, "curl_multi_init");
+	LOAD(multi_add_handle, "curl_multi_add_handle");
+	LOAD(multi_remove_handle, "curl_multi_remove_handle");
+	LOAD(multi_perform, "curl_multi_perform");
+	LOAD(multi_poll, "curl_multi_poll");
+	LOAD(multi_info_read, "curl_multi_info_read");
+	LOAD(multi_cleanup, "curl_multi_cleanup");
+	LOAD(share_init, "curl_share_init");
+	LOAD(share_setopt, "curl_share_setopt");
+	LOAD(share_cleanup, "curl_share_cleanup");
 #undef LOAD
 	if (!ok) {
 		dlclose(h);
@@ -209,4 +230,63 @@ void curl_slist_free_all(struct curl_slist *l)
 {
 	if (loaded())
 		lc.slist_free_all(l);
+}
+
+CURLM *curl_multi_init(void)
+{
+	return loaded() ? lc.multi_init() : NULL;
+}
+
+CURLMcode curl_multi_add_handle(CURLM *m, CURL *h)
+{
+	return loaded() ? lc.multi_add_handle(m, h) : CURLM_BAD_HANDLE;
+}
+
+CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
+{
+	return loaded() ? lc.multi_remove_handle(m, h) : CURLM_BAD_HANDLE;
+}
+
+CURLMcode curl_multi_perform(CURLM *m, int *running)
+{
+	return loaded() ? lc.multi_perform(m, running) : CURLM_BAD_HANDLE;
+}
+
+CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd *fds, unsigned int nfds, int timeout_ms, int *ret)
+{
+	return loaded() ? lc.multi_poll(m, fds, nfds, timeout_ms, ret) : CURLM_BAD_HANDLE;
+}
+
+CURLMsg *curl_multi_info_read(CURLM *m, int *left)
+{
+	return loaded() ? lc.multi_info_read(m, left) : NULL;
+}
+
+CURLMcode curl_multi_cleanup(CURLM *m)
+{
+	return loaded() ? lc.multi_cleanup(m) : CURLM_BAD_HANDLE;
+}
+
+CURLSH *curl_share_init(void)
+{
+	return loaded() ? lc.share_init() : NULL;
+}
+
+/* the share options the project sets (CURLSHOPT_SHARE, CURLSHOPT_UNSHARE) take a
+ * curl_lock_data, an int */
+CURLSHcode curl_share_setopt(CURLSH *sh, CURLSHoption opt, ...)
+{
+	va_list ap;
+	int v;
+	if (!loaded())
+		return CURLSHE_NOT_BUILT_IN;
+	va_start(ap, opt);
+	v = va_arg(ap, int);
+	va_end(ap);
+	return lc.share_setopt(sh, opt, v);
+}
+
+CURLSHcode curl_share_cleanup(CURLSH *sh)
+{
+	return loaded() ? lc.share_cleanup(sh) : CURLSHE_INVALID;
 }

@@ -1589,21 +1589,15 @@ static void put_rv(struct arc_buf *b)
 }
 
 
-/* GET a Table page; *doc receives it.  1: the server did not answer with a Table */
-static int get_table(struct arc_kube *k, const char *path, arc_value **doc)
+/* an answer to a Table GET → *doc.  1: the server did not answer with a Table */
+static int table_doc(const char *path, long st, struct arc_buf *resp, arc_value **doc, const char *what)
 {
-	struct arc_buf resp = ARC_BUF_INIT;
-	long st = 0;
-	int rc = arc_kube_do_accept(k, "GET", path, TABLE_ACCEPT, &st, &resp);
 	const char *kind;
 	*doc = NULL;
-	if (rc == 0 && st / 100 != 2)
-		rc = arc_kube_status_error(st, &resp, "listing runnerdeployments");
-	if (rc == 0 && arc_json_load(doc, path, resp.ptr ? resp.ptr : "", resp.len))
-		rc = ARC_E_PARSE;
-	arc_buf_release(&resp);
-	if (rc)
-		return rc;
+	if (st / 100 != 2)
+		return arc_kube_status_error(st, resp, what);
+	if (arc_json_load(doc, path, resp->ptr ? resp->ptr : "", resp->len))
+		return ARC_E_PARSE;
 	kind = arc_obj_str(*doc, "kind");
 	if (!kind || strcmp(kind, "Table")) {
 		arc_v_unref(*doc);
@@ -1611,6 +1605,19 @@ static int get_table(struct arc_kube *k, const char *path, arc_value **doc)
 		return 1;
 	}
 	return 0;
+}
+
+/* GET a Table page; *doc receives it.  1: the server did not answer with a Table */
+static int get_table(struct arc_kube *k, const char *path, arc_value **doc)
+{
+	struct arc_buf resp = ARC_BUF_INIT;
+	long st = 0;
+	int rc = arc_kube_do_accept(k, "GET", path, TABLE_ACCEPT, &st, &resp);
+	*doc = NULL;
+	if (rc == 0)
+		rc = table_doc(path, st, &resp, doc, "listing runnerdeployments");
+	arc_buf_release(&resp);
+	return rc;
 }
 
 static long column(arc_value *doc, const char *name)
@@ -1662,107 +1669,170 @@ static void labels_text(const char *json, char *out, size_t n)
 	arc_v_unref(v);
 }
 
-/* the rows of one namespace; 1 when the server gives no Table (caller falls back) */
-static int table_namespace(struct arc_kube *k, const char *ns, struct list_state *s)
+/* the rows of one Table page of namespace ns into t; 1 when they are not ARC's printer columns */
+static int table_rows(arc_value *doc, const char *ns, struct list_state *s, struct arc_table *tab)
 {
-	char *cont = NULL;
-	int rc = 0;
-	for (;;) {
-		struct arc_buf path = ARC_BUF_INIT;
-		arc_value *doc = NULL, *rows;
-		long cn, ce, co, cr, cl, cd, cc, ca, cg;
-		const char *c;
-		size_t i;
-		arc_buf_printf(&path, "/apis/%s/namespaces/", AV);
-		url_escape(&path, ns);
-		arc_buf_printf(&path, "/runnerdeployments?limit=%ld&includeObject=None",
-				l.chunk > 0 ? l.chunk : 500);
-		if (l.selector && *l.selector) {
-			arc_buf_puts(&path, "&labelSelector=");
-			url_escape(&path, l.selector);
-		}
-		if (cont) {
-			arc_buf_puts(&path, "&continue=");
-			url_escape(&path, cont);
+	long cn, ce, co, cr, cl, cd, cc, ca, cg;
+	arc_value *rows;
+	size_t i;
+	cn = column(doc, "Name");
+	ce = column(doc, "Enterprise");
+	co = column(doc, "Organization");
+	cr = column(doc, "Repository");
+	cl = column(doc, "Labels");
+	cd = column(doc, "Desired");
+	cc = column(doc, "Current");
+	ca = column(doc, "Available");
+	cg = column(doc, "Age");
+	if (cn < 0 || cr < 0 || cl < 0 || cd < 0 || cg < 0)
+		return 1; /* not ARC's printer columns */
+	rows = arc_v_map_get(doc, "rows");
+	for (i = 0; rows && rows->kind == ARC_LIST && i < arc_v_list_len(rows); i++) {
+		arc_value *cells = arc_v_map_get(arc_v_list_at(rows, i), "cells");
+		char cell[10][256], t[240], key[512];
+		const char *row[10];
+		arc_value *hv;
+		size_t n = 0, j;
+		if (!cells || cells->kind != ARC_LIST)
+			continue;
+		snprintf(cell[0], 256, "%s", ns);
+		cell_text(cells, cn, cell[1], 256, "");
+		cell_text(cells, cr, t, sizeof(t), "");
+		if (*t) {
+			snprintf(cell[2], 256, "%s", t);
 		} else {
-			put_rv(&path);
+			cell_text(cells, co, t, sizeof(t), "");
+			if (*t) {
+				snprintf(cell[2], 256, "org:%s", t);
+			} else {
+				cell_text(cells, ce, t, sizeof(t), "");
+				if (*t)
+					snprintf(cell[2], 256, "enterprise:%s", t);
+				else
+					snprintf(cell[2], 256, "<none>");
+			}
 		}
-		rc = get_table(k, path.ptr, &doc);
-		arc_buf_release(&path);
+		cell_text(cells, cl, t, sizeof(t), "");
+		labels_text(t, cell[3], 256);
+		cell_text(cells, cd, cell[4], 256, "1");
+		cell_text(cells, cc, cell[5], 256, "0");
+		cell_text(cells, ca, cell[6], 256, "0");
+		snprintf(key, sizeof(key), "%s/%s", ns, cell[1]);
+		hv = s->hras ? arc_v_map_get(s->hras, key) : NULL;
+		if (hv) {
+			const char *t1 = strchr(hv->u.s.ptr, '\t'), *t2 = t1 ? strchr(t1 + 1,
+					'\t') : NULL;
+			snprintf(cell[7], 256, "%.*s", (int)(t1 - hv->u.s.ptr), hv->u.s.ptr);
+			snprintf(cell[8], 256, "%.*s", (int)(t2 - t1 - 1), t1 + 1);
+		} else {
+			snprintf(cell[7], 256, "-");
+			snprintf(cell[8], 256, "-");
+		}
+		cell_text(cells, cg, cell[9], 256, "<unknown>");
+		for (j = l.all_ns ? 0 : 1; j < 10; j++)
+			row[n++] = cell[j];
+		arc_table_add(tab, row);
+	}
+	return 0;
+}
+
+/* the path of a page of namespace ns's RunnerDeployment Table */
+static char *page_path(const char *ns, const char *cont)
+{
+	struct arc_buf path = ARC_BUF_INIT;
+	arc_buf_printf(&path, "/apis/%s/namespaces/", AV);
+	url_escape(&path, ns);
+	arc_buf_printf(&path, "/runnerdeployments?limit=%ld&includeObject=None", l.chunk > 0 ? l.chunk : 500);
+	if (l.selector && *l.selector) {
+		arc_buf_puts(&path, "&labelSelector=");
+		url_escape(&path, l.selector);
+	}
+	if (cont) {
+		arc_buf_puts(&path, "&continue=");
+		url_escape(&path, cont);
+	} else {
+		put_rv(&path);
+	}
+	return arc_buf_detach(&path, NULL);
+}
+
+/* The rows of the n namespaces, in their order: the first Table page of every namespace is asked
+ * for at once (streams of one HTTP/2 connection, so the API server serves them in parallel), then
+ * the next pages as the continue tokens come, round by round; each namespace's rows are gathered
+ * in a table of its own and appended to s->table at the end.  (Asking for each namespace's
+ * autoscalers the same way instead of one list of all was measured slower: twice the requests.)
+ * 1 when the server gives no Table (the caller falls back to whole objects), negative on errors. */
+struct ns_state {
+	struct arc_table *tab;
+	char *cont;
+	int done;
+	long page; /* index in this round's requests, -1 none */
+};
+
+static int table_namespaces(struct arc_kube *k, char **names, size_t n, struct list_state *s)
+{
+	struct ns_state *st = xcalloc(n, sizeof(*st));
+	struct arc_kube_get *g = xcalloc(n, sizeof(*g));
+	size_t i, m;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		st[i].tab = arc_table_new_like(s->table);
+	for (;;) {
+		for (i = 0, m = 0; i < n; i++) {
+			st[i].page = -1;
+			if (st[i].done)
+				continue;
+			g[m].path = page_path(names[i], st[i].cont);
+			g[m].status = 0;
+			g[m].resp = (struct arc_buf)ARC_BUF_INIT;
+			st[i].page = (long)m++;
+		}
+		if (!m)
+			break;
+		rc = arc_kube_get_many(k, TABLE_ACCEPT, g, m);
+		if (rc < 0)
+			arc_error_prefix("listing runnerdeployments");
+		for (i = 0; i < n && rc == 0; i++) {
+			struct ns_state *t = &st[i];
+			struct arc_kube_get *p = t->page >= 0 ? &g[t->page] : NULL;
+			arc_value *doc = NULL;
+			const char *c;
+			char what[320];
+			if (!p)
+				continue;
+			snprintf(what, sizeof(what), "listing the runnerdeployments of namespace %s", names[i]);
+			rc = table_doc(p->path, p->status, &p->resp, &doc, what);
+			if (rc == 0)
+				rc = table_rows(doc, names[i], s, t->tab);
+			if (rc == 0) {
+				free(t->cont);
+				t->cont = NULL;
+				c = arc_obj_str(doc, "metadata.continue");
+				if (c && *c)
+					t->cont = xstrdup(c);
+				else
+					t->done = 1;
+			}
+			arc_v_unref(doc);
+		}
+		for (i = 0; i < m; i++) {
+			arc_buf_release(&g[i].resp);
+			free((char *)g[i].path);
+		}
 		if (rc)
 			break;
-		cn = column(doc, "Name");
-		ce = column(doc, "Enterprise");
-		co = column(doc, "Organization");
-		cr = column(doc, "Repository");
-		cl = column(doc, "Labels");
-		cd = column(doc, "Desired");
-		cc = column(doc, "Current");
-		ca = column(doc, "Available");
-		cg = column(doc, "Age");
-		if (cn < 0 || cr < 0 || cl < 0 || cd < 0 || cg < 0) { /* not ARC's printer columns */
-			arc_v_unref(doc);
-			rc = 1;
-			break;
-		}
-		rows = arc_v_map_get(doc, "rows");
-		for (i = 0; rows && rows->kind == ARC_LIST && i < arc_v_list_len(rows); i++) {
-			arc_value *cells = arc_v_map_get(arc_v_list_at(rows, i), "cells");
-			char cell[10][256], t[240], key[512];
-			const char *row[10];
-			arc_value *hv;
-			size_t n = 0, j;
-			if (!cells || cells->kind != ARC_LIST)
-				continue;
-			snprintf(cell[0], 256, "%s", ns);
-			cell_text(cells, cn, cell[1], 256, "");
-			cell_text(cells, cr, t, sizeof(t), "");
-			if (*t) {
-				snprintf(cell[2], 256, "%s", t);
-			} else {
-				cell_text(cells, co, t, sizeof(t), "");
-				if (*t) {
-					snprintf(cell[2], 256, "org:%s", t);
-				} else {
-					cell_text(cells, ce, t, sizeof(t), "");
-					if (*t)
-						snprintf(cell[2], 256, "enterprise:%s", t);
-					else
-						snprintf(cell[2], 256, "<none>");
-				}
-			}
-			cell_text(cells, cl, t, sizeof(t), "");
-			labels_text(t, cell[3], 256);
-			cell_text(cells, cd, cell[4], 256, "1");
-			cell_text(cells, cc, cell[5], 256, "0");
-			cell_text(cells, ca, cell[6], 256, "0");
-			snprintf(key, sizeof(key), "%s/%s", ns, cell[1]);
-			hv = s->hras ? arc_v_map_get(s->hras, key) : NULL;
-			if (hv) {
-				const char *t1 = strchr(hv->u.s.ptr, '\t'), *t2 = t1 ? strchr(t1 + 1,
-						'\t') : NULL;
-				snprintf(cell[7], 256, "%.*s", (int)(t1 - hv->u.s.ptr), hv->u.s.ptr);
-				snprintf(cell[8], 256, "%.*s", (int)(t2 - t1 - 1), t1 + 1);
-			} else {
-				snprintf(cell[7], 256, "-");
-				snprintf(cell[8], 256, "-");
-			}
-			cell_text(cells, cg, cell[9], 256, "<unknown>");
-			for (j = l.all_ns ? 0 : 1; j < 10; j++)
-				row[n++] = cell[j];
-			arc_table_add(s->table, row);
-			s->n++;
-		}
-		free(cont);
-		cont = NULL;
-		c = arc_obj_str(doc, "metadata.continue");
-		if (c && *c)
-			cont = xstrdup(c);
-		arc_v_unref(doc);
-		if (!cont)
-			break;
 	}
-	free(cont);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			arc_table_append(s->table, st[i].tab);
+		arc_table_free(st[i].tab);
+		free(st[i].cont);
+	}
+	if (rc == 0)
+		s->n = arc_table_rows(s->table);
+	free(st);
+	free(g);
 	return rc;
 }
 
@@ -1773,8 +1843,10 @@ static int list_fast(struct arc_kube *k, const char *ns, struct list_state *s)
 	char **names = NULL;
 	size_t n = 0, i;
 	int rc;
-	if (ns)
-		return table_namespace(k, ns, s);
+	if (ns) {
+		char *one = (char *)ns;
+		return table_namespaces(k, &one, 1, s);
+	}
 	/* every namespace: their names first (a Table of names: small), then one Table each */
 	{
 		struct arc_buf p = ARC_BUF_INIT;
@@ -1804,11 +1876,20 @@ static int list_fast(struct arc_kube *k, const char *ns, struct list_state *s)
 			names[n++] = xstrdup(name);
 	}
 	arc_v_unref(doc);
-	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = table_namespace(k, names[i], s);
+	rc = n ? table_namespaces(k, names, n, s) : 0;
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	return rc;
+}
+
+/* every autoscaler of ns (NULL: all) into s->hras, in one consistent list whose resourceVersion the
+ * later pages must not be older than; a 404 says the CRDs are missing */
+static int list_hras(struct arc_kube *k, const char *ns, struct list_state *s)
+{
+	int rc = arc_kube_list(k, AV, HRA, ns, NULL, NULL, l.chunk, collect_hra, s->hras, &fast_rv);
+	if (rc == ARC_E_NOTFOUND)
+		arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc install first");
 	return rc;
 }
 
@@ -1824,7 +1905,7 @@ static int runners_list(int argc, char **argv)
 	char *rv = NULL;
 	const char *ns;
 	size_t nh = 0, i;
-	int rc, status = 1, table;
+	int rc, status = 1, table, fast;
 	struct hra_watch hw;
 
 	memset(&l, 0, sizeof(l));
@@ -1864,19 +1945,13 @@ static int runners_list(int argc, char **argv)
 	 * list says the CRDs are missing */
 	arc_kube_assume(k, AV, HRA, "horizontalrunnerautoscalers", 1);
 	arc_kube_assume(k, AV, RD, "runnerdeployments", 1);
+	fast = table && strcmp(l.output ? l.output : "", "wide") && !l.watch;
+	free(fast_rv);
+	fast_rv = NULL;
 	if (table || l.watch) {
-		/* the autoscalers first (small), then the RunnerDeployments page by page */
+		/* the autoscalers first (small), then the RunnerDeployments */
 		s.hras = arc_v_map();
-		free(fast_rv);
-		fast_rv = NULL;
-		rc = arc_kube_list(k, AV, HRA, ns, NULL, NULL, l.chunk, collect_hra, s.hras, &fast_rv);
-		if (rc == ARC_E_NOTFOUND) {
-			arc_error_code(ARC_E_NOTFOUND, "the ARC CRDs are not installed: run kubectl arc "
-					"install first");
-			status = fail();
-			goto out;
-		}
-		if (rc) {
+		if (list_hras(k, ns, &s)) {
 			status = fail();
 			goto out;
 		}
@@ -1892,7 +1967,7 @@ static int runners_list(int argc, char **argv)
 	arc_table_set_color(s.table, list_color, &s);
 	if (table && l.watch)
 		s.rds = arc_v_map();
-	rc = table && strcmp(l.output ? l.output : "", "wide") && !l.watch ? list_fast(k, ns, &s) : 1;
+	rc = fast ? list_fast(k, ns, &s) : 1;
 	if (rc == 1) {
 		if (s.n) { /* start again with whole objects */
 			arc_table_free(s.table);

@@ -97,6 +97,28 @@ void arc_table_add(struct arc_table *t, const char *const *cells)
 		free(widths);
 }
 
+struct arc_table *arc_table_new_like(const struct arc_table *t)
+{
+	return arc_table_new((const char *const *)t->headers, t->ncols);
+}
+
+void arc_table_append(struct arc_table *dst, struct arc_table *src)
+{
+	size_t c;
+	if (src->ncols != dst->ncols || !src->nrows)
+		return;
+	if (dst->nrows + src->nrows > dst->cap) {
+		dst->cap = dst->nrows + src->nrows;
+		dst->rows = xrealloc(dst->rows, dst->cap * sizeof(char *));
+	}
+	memcpy(dst->rows + dst->nrows, src->rows, src->nrows * sizeof(char *));
+	dst->nrows += src->nrows;
+	src->nrows = 0;
+	for (c = 0; c < dst->ncols; c++)
+		if (src->width[c] > dst->width[c])
+			dst->width[c] = src->width[c];
+}
+
 size_t arc_table_rows(const struct arc_table *t)
 {
 	return t->nrows;

@@ -33,6 +33,10 @@ void arc_table_free(struct arc_table *t);
 void arc_table_set_color(struct arc_table *t, arc_table_color_fn fn, void *ctx);
 /* Add a row of ncols cells (NULL cells are empty) */
 void arc_table_add(struct arc_table *t, const char *const *cells);
+/* An empty table with t's columns, and moving src's rows to the end of dst (src is left empty;
+ * both must have the same columns, else nothing moves) */
+struct arc_table *arc_table_new_like(const struct arc_table *t);
+void arc_table_append(struct arc_table *dst, struct arc_table *src);
 size_t arc_table_rows(const struct arc_table *t);
 /* Print the header (unless ARC_TABLE_NO_HEADERS) and every row, aligned */
 void arc_table_print(struct arc_table *t, FILE *f, unsigned flags);

@@ -28,6 +28,15 @@
  * --request-timeout), so only a stalled server or network is cut. */
 #define STALL_TIMEOUT_S 75L
 
+/* what one transfer collects besides its body */
+struct xfer {
+	struct arc_kube *k;
+	struct arc_buf *resp;
+	int resp_over;
+	long retry_after;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
 struct arc_kube {
 	struct arc_kube_config *cfg;
 	CURL *curl;
@@ -39,15 +48,13 @@ struct arc_kube {
 	char *base;        /* server URL without a trailing '/', host replaced by tls-server-name */
 	char *connect_to;  /* CURLOPT_CONNECT_TO entry when tls-server-name is set */
 	arc_value *discovery; /* api.c's resource map (owned) */
+	CURLSH *share;     /* the connection cache, shared with arc_kube_get_many's transfers */
 	/* per-request scratch */
-	long retry_after;
-	struct arc_buf *resp;
-	int resp_over;
+	struct xfer x;
 	arc_kube_line_fn line_fn; /* streaming: called per line of the body */
 	void *line_ctx;
 	int line_stop;
 	size_t lines; /* lines passed to line_fn by this request */
-	char errbuf[CURL_ERROR_SIZE];
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -144,10 +151,19 @@ int arc_kube_open(struct arc_kube **out, const struct arc_kube_flags *flags)
 		arc_kube_close(k);
 		return rc;
 	}
+	k->x.k = k;
 	k->curl = curl_easy_init();
 	if (!k->curl) {
 		arc_kube_close(k);
 		return arc_error_code(ARC_E_FAIL, "cannot initialise libcurl");
+	}
+	/* one connection cache for every transfer of this client, so that the concurrent GETs of
+	 * arc_kube_get_many() run as streams of the HTTP/2 connection already open.  A client is
+	 * used by one thread at a time, so the share needs no locks. */
+	k->share = curl_share_init();
+	if (k->share && curl_share_setopt(k->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+		curl_share_cleanup(k->share);
+		k->share = NULL;
 	}
 	*out = k;
 	return 0;
@@ -160,6 +176,8 @@ void arc_kube_close(struct arc_kube *k)
 		return;
 	if (k->curl)
 		curl_easy_cleanup(k->curl);
+	if (k->share)
+		curl_share_cleanup(k->share);
 	arc_kube_cred_clear(&k->cred);
 	for (i = 0; i < k->nwarned; i++)
 		free(k->warned[i]);
@@ -173,36 +191,38 @@ void arc_kube_close(struct arc_kube *k)
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
-	struct arc_kube *k = ud;
+	struct xfer *x = ud;
+	struct arc_kube *k = x->k;
+	struct arc_buf *r = x->resp;
 	size_t n = size * nmemb;
-	if (k->line_fn) {
+	if (x == &k->x && k->line_fn) {
 		char *nl;
-		arc_buf_add(k->resp, ptr, n);
-		while ((nl = memchr(k->resp->ptr, '\n', k->resp->len)) != NULL) {
-			size_t ll = (size_t)(nl - k->resp->ptr);
+		arc_buf_add(r, ptr, n);
+		while ((nl = memchr(r->ptr, '\n', r->len)) != NULL) {
+			size_t ll = (size_t)(nl - r->ptr);
 			*nl = '\0';
 			if (ll) {
 				k->lines++;
-				if (k->line_fn(k->line_ctx, k->resp->ptr, ll)) {
+				if (k->line_fn(k->line_ctx, r->ptr, ll)) {
 					k->line_stop = 1;
 					return 0;
 				}
 			}
-			memmove(k->resp->ptr, nl + 1, k->resp->len - ll - 1);
-			k->resp->len -= ll + 1;
-			k->resp->ptr[k->resp->len] = '\0';
+			memmove(r->ptr, nl + 1, r->len - ll - 1);
+			r->len -= ll + 1;
+			r->ptr[r->len] = '\0';
 		}
-		if (k->resp->len > (64u << 20)) {
-			k->resp_over = 1;
+		if (r->len > (64u << 20)) {
+			x->resp_over = 1;
 			return 0;
 		}
 		return n;
 	}
-	if (k->resp->len + n > MAX_RESPONSE) {
-		k->resp_over = 1;
+	if (r->len + n > MAX_RESPONSE) {
+		x->resp_over = 1;
 		return 0; /* abort the transfer */
 	}
-	arc_buf_add(k->resp, ptr, n);
+	arc_buf_add(r, ptr, n);
 	return n;
 }
 
@@ -252,13 +272,14 @@ static void parse_warning(struct arc_kube *k, const char *v, size_t n)
 
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 {
-	struct arc_kube *k = ud;
+	struct xfer *x = ud;
+	struct arc_kube *k = x->k;
 	size_t n = size * nmemb, vl;
 	const char *v;
 	if (n > 12 && !strncasecmp(ptr, "Retry-After:", 12)) {
-		k->retry_after = strtol(ptr + 12, NULL, 10);
-		if (k->retry_after <= 0)
-			k->retry_after = 1;
+		x->retry_after = strtol(ptr + 12, NULL, 10);
+		if (x->retry_after <= 0)
+			x->retry_after = 1;
 	} else if (n > 8 && !strncasecmp(ptr, "Warning:", 8)) {
 		v = ptr + 8;
 		vl = n - 8;
@@ -298,7 +319,7 @@ static int ensure_exec_cred(struct arc_kube *k, int force)
 
 static const char *curl_reason(struct arc_kube *k, CURLcode cc)
 {
-	return k->errbuf[0] ? k->errbuf : curl_easy_strerror(cc);
+	return k->x.errbuf[0] ? k->x.errbuf : curl_easy_strerror(cc);
 }
 
 /* what bounded a request that timed out */
@@ -359,7 +380,7 @@ static int transport_error(struct arc_kube *k, CURLcode cc, const char *method, 
 		return arc_error_code(ARC_E_IO, "%s %s: no answer within %ldms (--request-timeout)", method, url,
 				      limit_ms);
 	case CURLE_WRITE_ERROR:
-		if (k->resp_over)
+		if (k->x.resp_over)
 			return arc_error_code(ARC_E_RANGE, "%s %s: the answer is larger than %u MiB", method, url,
 					      MAX_RESPONSE >> 20);
 		/* fallthrough */
@@ -374,32 +395,36 @@ static int retriable_transport(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE || cc == CURLE_HTTP2 || cc == CURLE_HTTP2_STREAM;
 }
 
-/* One attempt.  timeout_ms > 0 bounds the whole attempt; 0 with stall_guard set gives up on a
- * connection silent for STALL_TIMEOUT_S.  *connected tells whether the TCP+TLS handshake was done. */
-static int do_once(struct arc_kube *k, const char *method, const char *url, const char *accept,
-		   const char *ctype, const char *body, size_t blen, long *status, struct arc_buf *resp,
-		   long timeout_ms, int stall_guard, CURLcode *ccode, int *connected)
+/* Set h up for one request; x collects what the transfer returns.  *hdr and *conn receive the lists
+ * the handle uses, for free_lists() after the transfer.  timeout_ms > 0 bounds the whole attempt;
+ * 0 with stall_guard set gives up on a connection silent for STALL_TIMEOUT_S. */
+static int setup_transfer(struct arc_kube *k, CURL *h, struct xfer *x, const char *method, const char *url,
+			  const char *accept, const char *ctype, const char *body, size_t blen,
+			  struct arc_buf *resp, long timeout_ms, int stall_guard, struct curl_slist **hdrp,
+			  struct curl_slist **connp)
 {
-	CURL *h = k->curl;
 	const struct arc_kube_config *c = k->cfg;
 	struct curl_slist *hdr = NULL, *conn = NULL;
 	char *tok = NULL, *line;
 	size_t i;
-	CURLcode cc;
 
+	*hdrp = *connp = NULL;
 	curl_easy_reset(h);
-	k->errbuf[0] = '\0';
-	k->retry_after = 0;
-	k->resp = resp;
-	k->resp_over = 0;
+	x->k = k;
+	x->errbuf[0] = '\0';
+	x->retry_after = 0;
+	x->resp = resp;
+	x->resp_over = 0;
 	arc_buf_reset(resp);
+	if (k->share)
+		curl_easy_setopt(h, CURLOPT_SHARE, k->share);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, k->errbuf);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -493,6 +518,33 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 	hdr = curl_slist_append(hdr, "Expect:");
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 
+	*hdrp = hdr;
+	*connp = conn;
+	return 0;
+}
+
+/* after a transfer: the header list held the bearer token, so it is wiped before it is freed */
+static void free_lists(struct curl_slist *hdr, struct curl_slist *conn)
+{
+	struct curl_slist *s;
+	for (s = hdr; s; s = s->next)
+		memset(s->data, 0, strlen(s->data));
+	curl_slist_free_all(hdr);
+	curl_slist_free_all(conn);
+}
+
+/* One attempt on the client's own handle.  *connected tells whether the TCP+TLS handshake was done. */
+static int do_once(struct arc_kube *k, const char *method, const char *url, const char *accept,
+		   const char *ctype, const char *body, size_t blen, long *status, struct arc_buf *resp,
+		   long timeout_ms, int stall_guard, CURLcode *ccode, int *connected)
+{
+	CURL *h = k->curl;
+	struct curl_slist *hdr, *conn;
+	CURLcode cc;
+	int rc = setup_transfer(k, h, &k->x, method, url, accept, ctype, body, blen, resp, timeout_ms, stall_guard,
+				&hdr, &conn);
+	if (rc)
+		return rc;
 	cc = curl_easy_perform(h);
 	if (cc == CURLE_WRITE_ERROR && k->line_fn && k->line_stop)
 		cc = CURLE_OK; /* the stream's reader had what it wanted */
@@ -503,14 +555,7 @@ static int do_once(struct arc_kube *k, const char *method, const char *url, cons
 		curl_off_t pre = 0;
 		*connected = curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pre) == CURLE_OK && pre > 0;
 	}
-	/* the header list held the bearer token: wipe it */
-	{
-		struct curl_slist *s;
-		for (s = hdr; s; s = s->next)
-			memset(s->data, 0, strlen(s->data));
-	}
-	curl_slist_free_all(hdr);
-	curl_slist_free_all(conn);
+	free_lists(hdr, conn);
 	return 0;
 }
 
@@ -585,8 +630,8 @@ static int request(struct arc_kube *k, const char *method, const char *path, con
 				break;
 			continue;
 		}
-		if ((*status == 429 || *status >= 500) && k->retry_after > 0 && attempt < MAX_RETRIES) {
-			long wait = k->retry_after > 30 ? 30 : k->retry_after;
+		if ((*status == 429 || *status >= 500) && k->x.retry_after > 0 && attempt < MAX_RETRIES) {
+			long wait = k->x.retry_after > 30 ? 30 : k->x.retry_after;
 			if (deadline && mono_ms() + wait * 1000 >= deadline) {
 				if (k->cfg->verbosity > 0)
 					logf_(k, 0, "%s %s: %ld, Retry-After %ld s is past the request's time limit: not retrying",
@@ -614,6 +659,168 @@ int arc_kube_do_accept(struct arc_kube *k, const char *method, const char *path,
 		       long *status, struct arc_buf *resp)
 {
 	return request(k, method, path, accept, NULL, NULL, 0, status, resp, k->cfg->timeout_ms);
+}
+
+/* ---- concurrent GETs ----
+ * Up to MANY_PARALLEL transfers at once on a multi handle whose easy handles share the client's
+ * connection cache: over HTTP/2 they become streams of the connection the client already holds,
+ * so the API server works on them in parallel at the cost of a few easy handles (no new TLS
+ * session).  Over HTTP/1.1 libcurl opens more connections instead (bounded by the same number).
+ * Anything but a clean answer (a dropped connection, a 429/5xx with Retry-After, a 401 with an
+ * exec plugin) is done again by request(), with its retries, within what is left of the time
+ * limit. */
+#define MANY_PARALLEL 16
+
+struct slot {
+	CURL *h;
+	struct xfer x;
+	struct curl_slist *hdr, *conn;
+	char *url;
+	size_t idx;
+	struct timespec t0;
+};
+
+int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_get *g, size_t n)
+{
+	struct slot sl[MANY_PARALLEL];
+	CURLcode *cc;
+	unsigned char *redo;
+	CURLM *m = NULL;
+	size_t next = 0, active = 0, i, nslot = n < MANY_PARALLEL ? n : MANY_PARALLEL;
+	long budget = k->cfg->timeout_ms, start = mono_ms(), maxwait = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		g[i].status = 0;
+	if (n < 2 || !k->share || (rc = ensure_exec_cred(k, 0)) != 0 || !(m = curl_multi_init())) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = arc_kube_do_accept(k, "GET", g[i].path, accept, &g[i].status,
+						&g[i].resp);
+		return rc;
+	}
+	cc = xcalloc(n, sizeof(*cc));
+	redo = xcalloc(n, 1);
+	memset(sl, 0, sizeof(sl));
+	for (i = 0; i < nslot; i++) {
+		sl[i].h = curl_easy_init();
+		if (!sl[i].h)
+			break;
+	}
+	nslot = i;
+	while (rc == 0 && (next < n || active)) {
+		CURLMsg *msg;
+		int running = 0, left;
+		/* fill the free slots */
+		for (i = 0; i < nslot && next < n; i++) {
+			struct slot *t = &sl[i];
+			if (t->url)
+				continue;
+			t->idx = next++;
+			t->url = xasprintf("%s%s", k->base, g[t->idx].path);
+			if ((rc = setup_transfer(k, t->h, &t->x, "GET", t->url, accept,
+						 NULL, NULL, 0, &g[t->idx].resp,
+						 budget > 0 ? budget : 0, budget <= 0, &t->hdr, &t->conn)) != 0)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &t->t0);
+			if (curl_multi_add_handle(m, t->h) != CURLM_OK) {
+				free_lists(t->hdr, t->conn);
+				t->hdr = t->conn = NULL;
+				redo[t->idx] = 1; /* done one at a time below */
+				free(t->url);
+				t->url = NULL;
+				continue;
+			}
+			active++;
+		}
+		if (rc || !active)
+			continue;
+		if (curl_multi_perform(m, &running) != CURLM_OK)
+			break; /* the transfers not finished are redone below */
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			struct slot *t = NULL;
+			struct timespec t1;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (i = 0; i < nslot; i++)
+				if (sl[i].url && sl[i].h == msg->easy_handle)
+					t = &sl[i];
+			if (!t)
+				continue;
+			cc[t->idx] = msg->data.result;
+			if (cc[t->idx] == CURLE_OK)
+				curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &g[t->idx].status);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (k->cfg->verbosity > 0)
+				logf_(k, 0, "GET %s %ld in %ld ms", t->url, cc[t->idx] == CURLE_OK ? g[t->idx].status : -1L,
+				      (long)((t1.tv_sec - t->t0.tv_sec) * 1000 + (t1.tv_nsec - t->t0.tv_nsec) / 1000000));
+			if (cc[t->idx] != CURLE_OK) {
+				if (retriable_transport(cc[t->idx]))
+					redo[t->idx] = 1;
+				else if (!rc) { /* the first failure that a retry would not mend is the answer */
+					memcpy(k->x.errbuf, t->x.errbuf, sizeof(k->x.errbuf));
+					k->x.resp_over = t->x.resp_over;
+					rc = transport_error(k, cc[t->idx], "GET", t->url,
+							     budget > 0 ? LIM_REQUEST : LIM_STALL,
+							     budget > 0 ? budget : STALL_TIMEOUT_S * 1000);
+				}
+			} else if ((g[t->idx].status == 429 || g[t->idx].status >= 500) && t->x.retry_after > 0) {
+				redo[t->idx] = 1;
+				if (t->x.retry_after > maxwait)
+					maxwait = t->x.retry_after;
+			} else if (g[t->idx].status == 401 && k->cfg->exec) {
+				redo[t->idx] = 1;
+			}
+			curl_multi_remove_handle(m, t->h);
+			free_lists(t->hdr, t->conn);
+			t->hdr = t->conn = NULL;
+			free(t->url);
+			t->url = NULL;
+			active--;
+		}
+		if (active && curl_multi_poll(m, NULL, 0, 1000, NULL) != CURLM_OK)
+			break;
+	}
+	/* whatever is still on the multi handle (an error above) is dropped and, unless an error
+	 * stands, redone one at a time */
+	for (i = 0; i < nslot; i++) {
+		if (sl[i].url) {
+			curl_multi_remove_handle(m, sl[i].h);
+			free_lists(sl[i].hdr, sl[i].conn);
+			free(sl[i].url);
+			redo[sl[i].idx] = 1;
+		}
+		curl_easy_cleanup(sl[i].h);
+	}
+	curl_multi_cleanup(m);
+	for (i = next; i < n; i++)
+		redo[i] = 1;
+	if (rc == 0 && maxwait > 0) { /* one wait for the batch, as the server asked */
+		long wait = maxwait > 30 ? 30 : maxwait;
+		if (budget <= 0 || mono_ms() + wait * 1000 < start + budget) {
+			if (k->cfg->verbosity > 0)
+				logf_(k, 0, "retrying after %ld s (Retry-After)", wait);
+			sleep((unsigned)wait);
+		}
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!redo[i])
+			continue;
+		if (budget > 0) {
+			long left = start + budget - mono_ms();
+			char *url = xasprintf("%s%s", k->base, g[i].path);
+			k->x.errbuf[0] = '\0';
+			rc = left > 0 ? request(k, "GET", g[i].path, accept, NULL, NULL, 0,
+						&g[i].status, &g[i].resp, left)
+				      : transport_error(k, CURLE_OPERATION_TIMEDOUT, "GET", url, LIM_REQUEST, budget);
+			free(url);
+		} else {
+			rc = request(k, "GET", g[i].path, accept, NULL, NULL, 0, &g[i].status,
+				     &g[i].resp, 0);
+		}
+	}
+	free(cc);
+	free(redo);
+	return rc;
 }
 
 const char *arc_kube_status_reason(const struct arc_buf *resp, char *buf, size_t n)

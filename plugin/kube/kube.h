@@ -72,8 +72,6 @@ struct arc_kube_config {
 int arc_kube_config_load(struct arc_kube_config **out, const struct arc_kube_flags *flags);
 void arc_kube_config_free(struct arc_kube_config *c);
 
-#endif
-
 /* ---- the client ---- */
 struct arc_kube;
 
@@ -94,6 +92,19 @@ void arc_kube_set_log(struct arc_kube *k, arc_kube_log_fn fn, void *ctx);
 int arc_kube_do(struct arc_kube *k, const char *method, const char *path, const char *content_type,
 		const char *body, size_t blen, long *status, struct arc_buf *resp);
 
+/* Several GETs at once, as streams of the client's HTTP/2 connection (bounded concurrency), all
+ * with the same Accept header (NULL: JSON).  The caller fills g[i].path and initialises g[i].resp
+ * (ARC_BUF_INIT), and releases every resp afterwards.  A transfer that meets a dropped connection,
+ * a 429/5xx with Retry-After or a 401 (exec plugin) is done again with arc_kube_do's retries,
+ * within what is left of --request-timeout.  0 when every GET got an HTTP answer (g[i].status);
+ * else the error of the first in order that did not (later answers may be missing). */
+struct arc_kube_get {
+	const char *path;
+	long status;
+	struct arc_buf resp;
+};
+int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_get *g, size_t n);
+
 /* Turn a non-2xx answer into one clear line, from the API's Status object
  * when there is one: sets the message and returns a negative code
  * (ARC_E_NOTFOUND for 404, ARC_E_HTTP otherwise).  `what` names the object
@@ -108,3 +119,5 @@ int arc_kube_stream(struct arc_kube *k, const char *path, arc_kube_line_fn fn, v
 /* arc_kube_do for GET with a chosen Accept header (discovery v2) */
 int arc_kube_do_accept(struct arc_kube *k, const char *method, const char *path, const char *accept,
 		       long *status, struct arc_buf *resp);
+
+#endif

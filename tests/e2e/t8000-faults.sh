@@ -4,7 +4,7 @@
 # connections mid-request and mid-stream, answers 429/503 with Retry-After, delays answers past
 # --request-timeout, truncates bodies, stalls watches, and stops/freezes the real kube-apiserver
 # in the middle of a command.  For each fault during kube apply (the baseline), install, upgrade,
-# uninstall and runners create:
+# uninstall, runners create and runners list:
 #   - the command completes, or exits non-zero with one clear "Error: " line, within its timeout;
 #   - re-running the same command (no fault) converges to the right state;
 #   - no release record says `deployed` unless every object of its manifest is there, complete;
@@ -595,6 +595,68 @@ runners_scenario R07 "503 Retry-After: 2 on the first 3 requests" completes \
 	"$(one '*' . status '"code":503,"retry_after":2,"times":3')" 30
 
 # ================================================================================================
+# runners list -A: the Table pages of every namespace are asked for at once (streams of one HTTP/2
+# connection straight to the API server; through this HTTP/1.1 proxy, parallel connections), so a
+# fault hits one of several requests in flight.  Invariant: a listing that completes is the whole
+# fault-free listing; one that fails prints no row.
+# ================================================================================================
+LNS='f8-l1 f8-l2 f8-l3'
+list_setup() {
+	for ns in $LNS; do
+		e2e_namespace $ns || return 1
+		for r in a b; do
+			"$ARC" runners create $ns-$r --repo octo/$ns-$r --labels linux,f8 -n $ns >/dev/null || return 1
+		done
+	done
+	"$ARC" runners create $ns-c --repo octo/$ns-c --min 1 --max 2 -n $ns >/dev/null
+}
+no_age() { awk '{ $NF = ""; print }' "$1"; }
+list_prep() { "$ARC" runners list -A >want.list && no_age want.list >want.rows; }
+list_run() { faulted "$rules" "$maxs" runners list -A $extra; }
+list_same() { # FILE: the listing of FILE is the fault-free one
+	no_age "$1" >got.rows
+	cmp -s want.rows got.rows
+}
+list_inv() {
+	if [ "$rc" = 0 ]; then
+		list_same f.out || { echo "INVARIANT: the listing differs from the fault-free one" >&2; return 1; }
+		echo "$(($(wc -l <f.out) - 1)) rows, as without the fault"
+	else
+		[ ! -s f.out ] || { echo "INVARIANT: a failed listing printed $(wc -l <f.out) lines" >&2; return 1; }
+		echo "no row printed"
+	fi
+}
+list_rerun() {
+	"$ARC" runners list -A --kubeconfig "$FP_KC" >r.out 2>r.err || { cat r.err; return 1; }
+	list_same r.out || { echo "INVARIANT: the re-run's listing differs"; return 1; }
+}
+if [ "$RUNNERS_OK" = 1 ] && list_setup >list-setup.log 2>&1; then
+	LIST_OK=1
+else
+	LIST_OK=0
+fi
+list_scenario() {
+	if [ "$LIST_OK" = 1 ]; then
+		scenario list "$@"
+	else
+		not_run list "$1" "$2" "$3" "no RunnerDeployments to list: $(tail -n 1 list-setup.log 2>/dev/null)"
+	fi
+}
+LP='/namespaces/f8-l2/runnerdeployments[?]'
+list_scenario L01 "RST mid-request, one namespace's page (three in flight)" completes \
+	"$(one GET "$LP" reset-request)" 30
+list_scenario L02 "RST mid-body, one namespace's page" completes "$(one GET "$LP" reset-body)" 30
+list_scenario L03 "body truncated, clean close, one namespace's page" completes "$(one GET "$LP" truncate)" 30
+list_scenario L04 "429 Retry-After: 1 on two namespaces' pages" completes \
+	"[$(R GET "$LP" status '"code":429,"retry_after":1'),$(R GET '/namespaces/f8-l3/runnerdeployments[?]' status '"code":429,"retry_after":1')]" 30
+list_scenario L05 "503 without Retry-After on one namespace's page" fails \
+	"$(one GET "$LP" status '"code":503')" 30
+list_scenario L06 "answer delayed 8 s, --request-timeout=3s (one namespace's page)" fails \
+	"$(one GET "$LP" delay '"seconds":8')" 30 -- --request-timeout=3s
+list_scenario L07 "API server stopped at one namespace's page, restarted 3 s later" "completes or fails" \
+	"$(one GET "$LP" apiserver-restart '"down":3')" 60
+
+# ================================================================================================
 # the table
 # ================================================================================================
 test_expect_success 'the API server is healthy after all this' '
@@ -602,7 +664,7 @@ test_expect_success 'the API server is healthy after all this' '
 	kc get --raw /readyz >/dev/null
 '
 test_expect_success 'cleanup: the namespaces of this file' '
-	kc delete namespace f8-kube f8-runners f8-u $(kc get namespace -o name | sed -n "s#^namespace/\(f8-[ix][0-9]*\)\$#\1#p") \
+	kc delete namespace f8-kube f8-runners f8-u $LNS $(kc get namespace -o name | sed -n "s#^namespace/\(f8-[ix][0-9]*\)\$#\1#p") \
 		--ignore-not-found --wait=false >/dev/null
 '
 fp_stop
