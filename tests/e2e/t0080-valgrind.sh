@@ -146,6 +146,7 @@ test_expect_success 'runners create (plain and autoscaled), list, get, a validat
 	vg 0 runners create web --repo octo/web --labels linux,vg -n e2e-vg-runners >/dev/null &&
 	vg 0 runners list -n e2e-vg-runners >out && test_grep "web" out &&
 	vg 0 runners list -A -o json >/dev/null &&
+	vg 0 runners list -A >out && test_grep "e2e-vg-runners" out &&
 	vg 0 runners get web -n e2e-vg-runners >/dev/null &&
 	vg 1 runners create Bad_Name --repo octo/web -n e2e-vg-runners 2>/dev/null
 '
@@ -168,6 +169,13 @@ if wait_until 15 test -s "$TEST_DIR/fp/control"; then
 		vg 1 kube wait v1 ConfigMap vg1 -n $NS --for=condition=Ready --timeout=4s --kubeconfig "$FPKC" 2>/dev/null &&
 		fp "[{\"method\":\"GET\",\"path\":\"watch=1\",\"fault\":\"stall\",\"seconds\":60}]" &&
 		vg 1 kube wait v1 ConfigMap vg1 -n $NS --for=condition=Ready --timeout=3s --kubeconfig "$FPKC" 2>/dev/null
+	'
+	test_expect_success 'faults: runners list -A with one namespace page reset, then one delayed past --request-timeout' '
+		fp "[{\"method\":\"GET\",\"path\":\"/namespaces/e2e-vg-runners/runnerdeployments[?]\",\"fault\":\"reset-request\"}]" &&
+		vg 0 runners list -A --kubeconfig "$FPKC" >out && test_grep "e2e-vg-runners" out &&
+		fp "[{\"method\":\"GET\",\"path\":\"/namespaces/e2e-vg-runners/runnerdeployments[?]\",\"fault\":\"delay\",\"seconds\":5}]" &&
+		vg 1 runners list -A --request-timeout=2s --kubeconfig "$FPKC" >out 2>err &&
+		test_grep "no answer within 2s" err && test ! -s out
 	'
 	test_expect_success 'faults: install and uninstall failing half-way (answers delayed past --request-timeout)' '
 		fp "[{\"method\":\"PATCH\",\"path\":\"/services/\",\"fault\":\"delay\",\"seconds\":6}]" &&
