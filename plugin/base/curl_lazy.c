@@ -40,6 +40,7 @@
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
 #undef curl_share_setopt
+#undef curl_multi_setopt
 
 #define LIBCURL_SONAME "libcurl.so.4"
 
@@ -63,6 +64,7 @@ static struct {
 	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
 	CURLMsg *(*multi_info_read)(CURLM *, int *);
 	CURLMcode (*multi_cleanup)(CURLM *);
+	CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
 	CURLSH *(*share_init)(void);
 	CURLSHcode (*share_setopt)(CURLSH *, CURLSHoption, ...);
 	CURLSHcode (*share_cleanup)(CURLSH *);
@@ -119,6 +121,7 @@ static void lc_load(void)
 	LOAD(multi_poll, "curl_multi_poll");
 	LOAD(multi_info_read, "curl_multi_info_read");
 	LOAD(multi_cleanup, "curl_multi_cleanup");
+	LOAD(multi_setopt, "curl_multi_setopt");
 	LOAD(share_init, "curl_share_init");
 	LOAD(share_setopt, "curl_share_setopt");
 	LOAD(share_cleanup, "curl_share_cleanup");
@@ -265,6 +268,19 @@ CURLMsg *curl_multi_info_read(CURLM *m, int *left)
 CURLMcode curl_multi_cleanup(CURLM *m)
 {
 	return loaded() ? lc.multi_cleanup(m) : CURLM_BAD_HANDLE;
+}
+
+/* the multi options the project sets take a long (CURLMOPT_MAX_HOST_CONNECTIONS) */
+CURLMcode curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
+{
+	va_list ap;
+	long v;
+	if (!loaded())
+		return CURLM_BAD_HANDLE;
+	va_start(ap, opt);
+	v = va_arg(ap, long);
+	va_end(ap);
+	return lc.multi_setopt(m, opt, v);
 }
 
 CURLSH *curl_share_init(void)

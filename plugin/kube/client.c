@@ -665,11 +665,12 @@ int arc_kube_do_accept(struct arc_kube *k, const char *method, const char *path,
  * Up to MANY_PARALLEL transfers at once on a multi handle whose easy handles share the client's
  * connection cache: over HTTP/2 they become streams of the connection the client already holds,
  * so the API server works on them in parallel at the cost of a few easy handles (no new TLS
- * session).  Over HTTP/1.1 libcurl opens more connections instead (bounded by the same number).
+ * session).  Over HTTP/1.1 libcurl opens more connections instead (at most MANY_H1_CONNECTIONS).
  * Anything but a clean answer (a dropped connection, a 429/5xx with Retry-After, a 401 with an
  * exec plugin) is done again by request(), with its retries, within what is left of the time
  * limit. */
 #define MANY_PARALLEL 16
+#define MANY_H1_CONNECTIONS 4
 
 struct slot {
 	CURL *h;
@@ -698,6 +699,9 @@ int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_ge
 						&g[i].resp);
 		return rc;
 	}
+	/* over HTTP/1.1 (a load balancer that offers no h2) each transfer needs a connection and a TLS
+	 * session of its own: a few at a time, the rest wait for one to be free */
+	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)MANY_H1_CONNECTIONS);
 	cc = xcalloc(n, sizeof(*cc));
 	redo = xcalloc(n, 1);
 	memset(sl, 0, sizeof(sl));
