@@ -686,9 +686,10 @@ int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_ge
 	struct slot sl[MANY_PARALLEL];
 	CURLcode *cc;
 	unsigned char *redo;
+	long *began; /* when each transfer started: its retries get what is left of its time limit */
 	CURLM *m = NULL;
 	size_t next = 0, active = 0, i, nslot = n < MANY_PARALLEL ? n : MANY_PARALLEL;
-	long budget = k->cfg->timeout_ms, start = mono_ms(), maxwait = 0;
+	long budget = k->cfg->timeout_ms, maxwait = 0;
 	int rc = 0;
 
 	for (i = 0; i < n; i++)
@@ -704,6 +705,7 @@ int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_ge
 	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)MANY_H1_CONNECTIONS);
 	cc = xcalloc(n, sizeof(*cc));
 	redo = xcalloc(n, 1);
+	began = xcalloc(n, sizeof(*began));
 	memset(sl, 0, sizeof(sl));
 	for (i = 0; i < nslot; i++) {
 		sl[i].h = curl_easy_init();
@@ -726,6 +728,7 @@ int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_ge
 						 budget > 0 ? budget : 0, budget <= 0, &t->hdr, &t->conn)) != 0)
 				break;
 			clock_gettime(CLOCK_MONOTONIC, &t->t0);
+			began[t->idx] = mono_ms();
 			if (curl_multi_add_handle(m, t->h) != CURLM_OK) {
 				free_lists(t->hdr, t->conn);
 				t->hdr = t->conn = NULL;
@@ -798,32 +801,34 @@ int arc_kube_get_many(struct arc_kube *k, const char *accept, struct arc_kube_ge
 	curl_multi_cleanup(m);
 	for (i = next; i < n; i++)
 		redo[i] = 1;
-	if (rc == 0 && maxwait > 0) { /* one wait for the batch, as the server asked */
+	if (rc == 0 && maxwait > 0 && (budget <= 0 || maxwait * 1000 < budget)) {
+		/* one wait for the batch, as the server asked */
 		long wait = maxwait > 30 ? 30 : maxwait;
-		if (budget <= 0 || mono_ms() + wait * 1000 < start + budget) {
-			if (k->cfg->verbosity > 0)
-				logf_(k, 0, "retrying after %ld s (Retry-After)", wait);
-			sleep((unsigned)wait);
-		}
+		if (k->cfg->verbosity > 0)
+			logf_(k, 0, "retrying after %ld s (Retry-After)", wait);
+		sleep((unsigned)wait);
 	}
 	for (i = 0; i < n && rc == 0; i++) {
+		long left = 0;
 		if (!redo[i])
 			continue;
 		if (budget > 0) {
-			long left = start + budget - mono_ms();
-			char *url = xasprintf("%s%s", k->base, g[i].path);
-			k->x.errbuf[0] = '\0';
-			rc = left > 0 ? request(k, "GET", g[i].path, accept, NULL, NULL, 0,
-						&g[i].status, &g[i].resp, left)
-				      : transport_error(k, CURLE_OPERATION_TIMEDOUT, "GET", url, LIM_REQUEST, budget);
-			free(url);
-		} else {
-			rc = request(k, "GET", g[i].path, accept, NULL, NULL, 0, &g[i].status,
-				     &g[i].resp, 0);
+			left = began[i] ? began[i] + budget - mono_ms() : budget;
+			if (left <= 0 && g[i].status) /* an answer (429/5xx) whose retry does not fit: it stands */
+				continue;
+			if (left <= 0) {
+				char *url = xasprintf("%s%s", k->base, g[i].path);
+				k->x.errbuf[0] = '\0';
+				rc = transport_error(k, CURLE_OPERATION_TIMEDOUT, "GET", url, LIM_REQUEST, budget);
+				free(url);
+				break;
+			}
 		}
+		rc = request(k, "GET", g[i].path, accept, NULL, NULL, 0, &g[i].status, &g[i].resp, left);
 	}
 	free(cc);
 	free(redo);
+	free(began);
 	return rc;
 }
 
