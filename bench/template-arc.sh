@@ -5,6 +5,9 @@
 # outputs must be identical before timing.
 # Reports wall time (median and minimum), peak memory and the ratios (issue target: >= 50x wall,
 # >= 10x memory).  bench/render.sh times this chart too, among others.
+# Then the floor: the same helm run against two programs that render nothing, kubectl-arc
+# printing its --help (its own start and exit) and a static C program that returns at once (any
+# process at all on this machine).  Their ratios are the most that any rendering could reach here.
 # usage: bench/template-arc.sh [RUNS]
 set -e
 cd "$(dirname "$0")/.."
@@ -26,3 +29,13 @@ for extra in "" "--include-crds"; do
 	python3 bench/measure.py "$RUNS" kubectl-arc "./kubectl-arc template arc -n arc-system $extra" \
 		helm "$HELM4 template arc build/bundled_chart.tgz -n arc-system $extra"
 done
+# the floor (see the head of this file)
+if printf 'int main(void){return 0;}\n' >"$tmp/noop.c" &&
+	{ ${CC:-cc} -O2 -static -o "$tmp/noop" "$tmp/noop.c" 2>/dev/null ||
+		${CC:-cc} -O2 -o "$tmp/noop" "$tmp/noop.c"; }; then
+	echo "floor: programs that render nothing, against the same helm template (default values)"
+	python3 bench/measure.py "$RUNS" "arc --help" "./kubectl-arc --help" \
+		helm "$HELM4 template arc build/bundled_chart.tgz -n arc-system"
+	python3 bench/measure.py "$RUNS" "no-op" "$tmp/noop" \
+		helm "$HELM4 template arc build/bundled_chart.tgz -n arc-system"
+fi
