@@ -15,6 +15,7 @@
 #include "chartsrc.h"
 #include "cmd.h"
 #include "deploy.h"
+#include "hooks.h"
 #include "kubeflags.h"
 #include "output.h"
 #include "progress.h"
@@ -31,7 +32,7 @@ static struct {
 	const char *chart, *repo, *version, *cert_manager, *cm_version, *cm_manifest, *token_file, *app_id,
 		*installation_id, *key_file, *github_url, *auth_secret, *dry_run, *output, *description, *wait_s;
 	int create_ns, quiet, atomic, take_ownership, force_conflicts, crds, skip_crds, reuse_values,
-		reset_values, reset_then_reuse, install, skip_schema;
+		reset_values, reset_then_reuse, install, skip_schema, no_hooks;
 	long timeout_ms, history_max, parallel;
 } o;
 
@@ -83,6 +84,8 @@ static const struct arc_opt install_opts[] = {
 	  "Take over fields that other field managers own", NULL, 0 },
 	{ "crds", 0, ARC_OPT_BOOL, &o.crds, NULL, "Update existing CRDs too (Helm never does)", NULL, 0 },
 	{ "skip-crds", 0, ARC_OPT_BOOL, &o.skip_crds, NULL, "Do not create the chart's CRDs", NULL, 0 },
+	{ "no-hooks", 0, ARC_OPT_BOOL, &o.no_hooks, NULL,
+	  "Do not run the chart's hooks (they are still recorded in the release)", NULL, 0 },
 	{ "skip-schema-validation", 0, ARC_OPT_BOOL, &o.skip_schema, NULL, "Do not validate values.schema.json", NULL,
 	  0 },
 	{ "reuse-values", 0, ARC_OPT_BOOL, &o.reuse_values, NULL,
@@ -267,6 +270,7 @@ struct rendered {
 	arc_value *objs; /* the release's objects, in InstallOrder */
 	struct arc_buf manifest;
 	char *notes;
+	struct arc_release_hook *hooks; /* the chart's hooks, as the release records them */
 	size_t nhooks;
 };
 
@@ -276,6 +280,7 @@ static void rendered_release(struct rendered *r)
 	arc_v_unref(r->objs);
 	arc_buf_release(&r->manifest);
 	free(r->notes);
+	arc_hooks_free(r->hooks, r->nhooks);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -309,7 +314,7 @@ static int render(struct rendered *out, struct arc_chart *chart, arc_value *user
 	}
 	rc = arc_chartsrc_render(&src, chart, user, &so, w);
 	if (rc == 0) {
-		out->nhooks = src.man.nhooks;
+		rc = arc_hooks_from_manifests(&src.man, &out->hooks, &out->nhooks);
 		arc_chartsrc_manifest(&out->manifest, &src);
 		for (i = 0; i < src.man.nmanifests && !rc; i++)
 			rc = arc_deploy_load_docs(out->objs, src.man.manifests[i].path, src.man.manifests[i].content,
@@ -782,6 +787,8 @@ static int new_release(struct run *R, const struct arc_release *cur, const struc
 	r->apply_method = xstrdup("ssa");
 	r->config = arc_v_ref(R->user);
 	r->manifest = xstrdup(arc_buf_cstr(&R->r.manifest));
+	r->hooks = arc_hooks_copy(R->r.hooks, R->r.nhooks);
+	r->nhooks = R->r.nhooks;
 	r->info.notes = R->r.notes ? xstrdup(R->r.notes) : NULL;
 	r->info.last_deployed = arc_release_now();
 	r->info.first_deployed =
@@ -920,15 +927,40 @@ static int dry_client(struct run *R)
 	}
 	fwrite(arc_buf_cstr(&b), 1, b.len, stdout);
 	fwrite(arc_buf_cstr(&R->r.manifest), 1, R->r.manifest.len, stdout);
+	for (i = 0; i < R->r.nhooks; i++) {
+		const struct arc_release_hook *h = &R->r.hooks[i];
+		size_t j;
+		printf("---\n# Source: %s\n# hook%s:", h->path, o.no_hooks ? " (not run: --no-hooks)" : "");
+		for (j = 0; j < h->nevents; j++)
+			printf("%s %s", j ? "," : "", h->events[j]);
+		printf("\n%s\n", h->manifest);
+	}
 	if (R->r.notes && !o.quiet)
 		printf("\nNOTES:\n%s\n", R->r.notes);
 	arc_buf_release(&b);
 	return 0;
 }
 
+/* the hooks of `event` in rel, within what is left of --timeout (none with --no-hooks or a dry run) */
+static int run_hooks(struct run *R, struct arc_release *rel, const char *event, long start_ms)
+{
+	struct arc_hooks_opts ho;
+	if (R->dry_server || o.no_hooks || !arc_hooks_count(rel, event))
+		return 0;
+	memset(&ho, 0, sizeof(ho));
+	ho.namespace = R->ns;
+	ho.timeout_ms = o.timeout_ms - (arc_progress_elapsed_ms(R->p) - start_ms);
+	if (ho.timeout_ms < 1000)
+		ho.timeout_ms = 1000;
+	ho.progress = R->p;
+	ho.write_record = 1;
+	return arc_hooks_run(R->k, rel, event, &ho);
+}
+
 /* --atomic after a failure: a new release is uninstalled, an upgrade rolled back to `cur` as a
  * new revision (helm's rollback: the rolled-back-to contents, "Rollback to N") */
-static void roll_back(struct run *R, const struct arc_release *cur, const struct arc_deploy_opts *dopt)
+static void roll_back(struct run *R, const struct arc_release *cur, struct arc_release *rel,
+		      const struct arc_deploy_opts *dopt)
 {
 	struct arc_deploy_result dr;
 	struct arc_release *back = NULL;
@@ -937,12 +969,19 @@ static void roll_back(struct run *R, const struct arc_release *cur, const struct
 	char *desc;
 	arc_error_clear();
 	if (!cur) {
-		arc_progress_step(R->p, "Rolling back: uninstalling the failed release");
-		if (arc_deploy_delete(R->k, R->r.objs, dopt, &dr, NULL) == 0 &&
-		    arc_release_delete(R->k, R->ns, R->name, R->revision, NULL) == 0)
+		/* as helm's uninstall: with the release's pre-delete and post-delete hooks */
+		int ok = run_hooks(R, rel, "pre-delete", arc_progress_elapsed_ms(R->p)) == 0;
+		if (ok) {
+			arc_progress_step(R->p, "Rolling back: uninstalling the failed release");
+			ok = arc_deploy_delete(R->k, R->r.objs, dopt, &dr, NULL) == 0 &&
+			     arc_release_delete(R->k, R->ns, R->name, R->revision, NULL) == 0;
+		}
+		if (ok)
 			arc_progress_done(R->p, 1, "Uninstalled the failed release (--atomic)");
 		else
 			arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+		if (ok && run_hooks(R, rel, "post-delete", arc_progress_elapsed_ms(R->p)) != 0)
+			arc_progress_done(R->p, 0, "Rolling back: %s", arc_error_last());
 		return;
 	}
 	arc_progress_step(R->p, "Rolling back to revision %d", cur->version);
@@ -1163,9 +1202,6 @@ static int run_cluster(struct run *R)
 		return fail_msg(R, NULL);
 	arc_progress_done(R->p, 1, "Rendered %zu objects and %zu CRDs", arc_v_list_len(R->r.objs),
 			  arc_v_list_len(R->r.crds));
-	if (R->r.nhooks)
-		arc_progress_note(R->p, "warning: the chart has %zu hooks: kubectl-arc does not run hooks yet",
-				  R->r.nhooks);
 
 	/* nothing to do? (the same chart, values and manifest as the deployed revision) */
 	if (!R->dry_server && unchanged(R, cur)) {
@@ -1223,6 +1259,10 @@ static int run_cluster(struct run *R)
 			arc_error_clear();
 	}
 
+	/* pre-install or pre-upgrade hooks */
+	if (run_hooks(R, rel, cur ? "pre-upgrade" : "pre-install", start_ms) != 0)
+		goto failed;
+
 	/* apply */
 	owned = cur ? owned_keys(cur->manifest, R->ns) : NULL;
 	dopt.owned = owned;
@@ -1263,6 +1303,8 @@ static int run_cluster(struct run *R)
 			goto failed;
 		arc_progress_done(R->p, 1, "The controller is rolled out and its webhook has ready endpoints");
 	}
+	if (run_hooks(R, rel, cur ? "post-upgrade" : "post-install", start_ms) != 0)
+		goto failed;
 	arc_release_set_status(rel, ARC_RELEASE_DEPLOYED,
 			       o.description ? o.description : is_upgrade ? "Upgrade complete" : "Install complete");
 	if (arc_release_update(R->k, rel) != 0)
@@ -1283,7 +1325,7 @@ failed:
 		if (arc_release_update(R->k, rel) != 0)
 			arc_error_clear();
 		if (o.atomic)
-			roll_back(R, cur, &dopt);
+			roll_back(R, cur, rel, &dopt);
 	}
 	fprintf(stderr, "Error: %s\n", err);
 	ret = 1;

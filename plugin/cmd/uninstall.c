@@ -12,11 +12,12 @@
 #include "cmd.h"
 #include "deploy.h"
 #include "kubeflags.h"
+#include "hooks.h"
 #include "output.h"
 #include "progress.h"
 
 static struct {
-	int keep_history, crds, yes, quiet, keep_secret, wait;
+	int keep_history, crds, yes, quiet, keep_secret, wait, no_hooks;
 	const char *dry_run, *output, *auth_secret;
 	long timeout_ms, parallel;
 } o;
@@ -31,6 +32,8 @@ static const struct arc_opt uninstall_opts[] = {
 	{ "auth-secret", 0, ARC_OPT_STRING, &o.auth_secret, "NAME",
 	  "The auth Secret (default: the one the release names)", NULL, 0 },
 	{ "wait", 0, ARC_OPT_BOOL, &o.wait, NULL, "Wait until the deleted objects are gone", NULL, 0 },
+	{ "no-hooks", 0, ARC_OPT_BOOL, &o.no_hooks, NULL, "Do not run the release's pre-delete and post-delete hooks",
+	  NULL, 0 },
 	{ "timeout", 0, ARC_OPT_DURATION, &o.timeout_ms, "DURATION", "How long to wait", "5m", 0 },
 	{ "dry-run", 0, ARC_OPT_OPTSTR, &o.dry_run, "client|server", "Show what would be deleted", "client", 0 },
 	{ "output", 'o', ARC_OPT_STRING, &o.output, "FORMAT", "json: a machine-readable summary", NULL, 0 },
@@ -127,6 +130,18 @@ static int generated_secrets(struct arc_kube *k, const char *ns, const char *nam
 	return 0;
 }
 
+/* the step failed: the record says so (with the error), and the error line is printed */
+static void failed(struct arc_kube *k, struct arc_progress *p, struct arc_release *last, const char *note)
+{
+	char *m = xstrdup(arc_error_last());
+	arc_progress_done(p, 0, NULL);
+	arc_release_set_status(last, ARC_RELEASE_FAILED, m);
+	if (arc_release_update(k, last) != 0)
+		arc_error_clear();
+	fprintf(stderr, "Error: %s%s\n", m, note);
+	free(m);
+}
+
 int arc_cmd_uninstall(int argc, char **argv)
 {
 	struct arc_strlist pos = { NULL, 0 };
@@ -135,7 +150,9 @@ int arc_cmd_uninstall(int argc, char **argv)
 	struct arc_progress *p = NULL;
 	struct arc_release **hist = NULL, *last = NULL;
 	struct arc_deploy_opts dopt;
+	struct arc_hooks_opts ho;
 	struct arc_deploy_result dr, cr;
+	char *post_err = NULL;
 	arc_value *objs = NULL, *crds = NULL, *kept = NULL, *generated = NULL;
 	const char *name, *ns, *secret;
 	size_t nhist = 0, i, secrets_deleted = 0;
@@ -263,15 +280,18 @@ int arc_cmd_uninstall(int argc, char **argv)
 	dopt.max_parallel = (int)o.parallel;
 	dopt.timeout_ms = o.timeout_ms;
 	dopt.progress = p;
+	memset(&ho, 0, sizeof(ho));
+	ho.namespace = ns;
+	ho.timeout_ms = o.timeout_ms;
+	ho.progress = p;
+	ho.write_record = 1;
+	if (!o.no_hooks && arc_hooks_run(k, last, "pre-delete", &ho) != 0) {
+		failed(k, p, last, " (nothing was deleted)");
+		goto done;
+	}
 	arc_progress_step(p, "Deleting %zu objects of release %s", arc_v_list_len(objs), name);
 	if (arc_deploy_delete(k, objs, &dopt, &dr, &kept) != 0) {
-		char *m = xstrdup(arc_error_last());
-		arc_progress_done(p, 0, NULL);
-		arc_release_set_status(last, ARC_RELEASE_FAILED, m);
-		if (arc_release_update(k, last) != 0)
-			arc_error_clear();
-		fprintf(stderr, "Error: %s\n", m);
-		free(m);
+		failed(k, p, last, "");
 		goto done;
 	}
 	arc_progress_done(p, 1, "Deleted %zu objects%s", dr.changed,
@@ -360,6 +380,11 @@ int arc_cmd_uninstall(int argc, char **argv)
 		}
 		arc_progress_done(p, 1, "Everything is gone");
 	}
+	/* as helm: a post-delete hook that fails is reported after the records are done */
+	if (!o.no_hooks && arc_hooks_run(k, last, "post-delete", &ho) != 0) {
+		post_err = xstrdup(arc_error_last());
+		arc_progress_done(p, 0, NULL);
+	}
 	/* the records */
 	if (o.keep_history) {
 		arc_release_set_status(last, ARC_RELEASE_UNINSTALLED, "Uninstallation complete");
@@ -400,7 +425,12 @@ int arc_cmd_uninstall(int argc, char **argv)
 			       arc_v_list_len(crds), arc_prog());
 	}
 	ret = 0;
+	if (post_err) {
+		fprintf(stderr, "Error: the release was uninstalled, but a post-delete hook failed: %s\n", post_err);
+		ret = 1;
+	}
 done:
+	free(post_err);
 	arc_progress_free(p);
 	fflush(stdout);
 	arc_v_unref(objs);
