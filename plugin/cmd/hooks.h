@@ -1,5 +1,6 @@
 /*
- * hooks.h - chart hooks at install, upgrade and uninstall, with Helm's rules.
+ * hooks.h - chart hooks at install, upgrade, uninstall and the rollback of --atomic, with Helm's
+ * rules.
  *
  * A release record keeps its hooks (release.Hook): the documents annotated helm.sh/hook,
  * with their events, helm.sh/hook-weight, helm.sh/hook-delete-policy and

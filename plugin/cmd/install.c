@@ -984,25 +984,15 @@ static void roll_back(struct run *R, const struct arc_release *cur, struct arc_r
 			arc_progress_done(R->p, 0, "Rolling back: %s", arc_error_last());
 		return;
 	}
-	arc_progress_step(R->p, "Rolling back to revision %d", cur->version);
+	/* as helm's rollback: a new revision with the contents of `cur`, pending-rollback while its
+	 * pre-rollback hooks run, the objects are put back and its post-rollback hooks run */
 	if (!cur->manifest || arc_deploy_parse_manifest(&objs, cur->manifest, strlen(cur->manifest)) != 0) {
 		arc_progress_done(R->p, 0, "Rolling back failed: the manifest of revision %d cannot be read", cur->version);
 		return;
 	}
-	ro.owned = NULL;
-	ro.take_ownership = 1;
-	if (arc_deploy_apply(R->k, NULL, objs, &ro, &dr) != 0) {
-		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
-		arc_v_unref(objs);
-		return;
-	}
-	gone = removed_objects(arc_buf_cstr(&R->r.manifest), objs, R->ns, R->serving);
-	if (arc_deploy_delete(R->k, gone, dopt, &dr, NULL) != 0)
-		arc_error_clear();
-	arc_v_unref(gone);
-	arc_v_unref(objs);
 	if (arc_release_get(R->k, R->ns, R->name, cur->version, &back) != 0) {
 		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+		arc_v_unref(objs);
 		return;
 	}
 	back->version = R->revision + 1;
@@ -1010,13 +1000,44 @@ static void roll_back(struct run *R, const struct arc_release *cur, struct arc_r
 	free(back->info.last_deployed);
 	back->info.last_deployed = arc_release_now();
 	desc = xasprintf("Rollback to %d", cur->version);
-	arc_release_set_status(back, ARC_RELEASE_DEPLOYED, desc);
-	free(desc);
-	if (arc_release_create(R->k, back) != 0 ||
-	    arc_release_mark(R->k, R->ns, R->name, cur->version, ARC_RELEASE_SUPERSEDED, NULL) != 0)
+	arc_release_set_status(back, ARC_RELEASE_PENDING_ROLLBACK, desc);
+	if (arc_release_create(R->k, back) != 0) {
 		arc_progress_done(R->p, 0, "Rolling back failed: %s", arc_error_last());
+		goto out;
+	}
+	if (run_hooks(R, back, "pre-rollback", arc_progress_elapsed_ms(R->p)) != 0)
+		goto failed;
+	arc_progress_step(R->p, "Rolling back to revision %d", cur->version);
+	ro.owned = NULL;
+	ro.take_ownership = 1;
+	if (arc_deploy_apply(R->k, NULL, objs, &ro, &dr) != 0)
+		goto failed;
+	gone = removed_objects(arc_buf_cstr(&R->r.manifest), objs, R->ns, R->serving);
+	if (arc_deploy_delete(R->k, gone, dopt, &dr, NULL) != 0)
+		arc_error_clear();
+	arc_v_unref(gone);
+	arc_progress_done(R->p, 1, "Put back the objects of revision %d", cur->version);
+	if (run_hooks(R, back, "post-rollback", arc_progress_elapsed_ms(R->p)) != 0)
+		goto failed;
+	arc_release_set_status(back, ARC_RELEASE_DEPLOYED, desc);
+	if (arc_release_update(R->k, back) != 0 ||
+	    arc_release_mark(R->k, R->ns, R->name, cur->version, ARC_RELEASE_SUPERSEDED, NULL) != 0)
+		arc_progress_note(R->p, "Rolling back failed: %s", arc_error_last());
 	else
-		arc_progress_done(R->p, 1, "Rolled back to revision %d (--atomic)", cur->version);
+		arc_progress_note(R->p, "Rolled back to revision %d (--atomic)", cur->version);
+	goto out;
+failed:
+	{
+		char *m = xasprintf("Rollback \"%s\" failed: %s", R->name, arc_error_last());
+		arc_progress_done(R->p, 0, "%s", m);
+		arc_release_set_status(back, ARC_RELEASE_FAILED, m);
+		if (arc_release_update(R->k, back) != 0)
+			arc_error_clear();
+		free(m);
+	}
+out:
+	free(desc);
+	arc_v_unref(objs);
 	arc_release_free(back);
 }
 

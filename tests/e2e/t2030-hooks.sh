@@ -63,6 +63,7 @@ x: "1"
 badHook: false
 stuckHook: false
 stuckDelete: false
+badUpgrade: false
 EOF
 cat >hooky/templates/objects.yaml <<'EOF'
 apiVersion: v1
@@ -172,6 +173,29 @@ spec:
     image: busybox:1.36
     command: ["sleep", "3600"]
 {{- end }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-rb-pre
+  annotations:
+    helm.sh/hook: pre-rollback
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-rb-post
+  annotations:
+    helm.sh/hook: post-rollback
+{{- if .Values.badUpgrade }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-Bad_Upgrade
+  annotations:
+    helm.sh/hook: post-upgrade
+{{- end }}
 {{- if .Values.stuckDelete }}
 ---
 apiVersion: v1
@@ -189,7 +213,7 @@ spec:
 {{- end }}
 EOF
 # kubectl-arc in hk-a*, helm in hk-h*: one release "hk" each, so the records compare as they are
-del_ns hk-a1 hk-h1 hk-a2 hk-a3 hk-h3 hk-a4 hk-a5 hk-a6 hk-dry
+del_ns hk-a1 hk-h1 hk-a2 hk-a3 hk-h3 hk-a4 hk-a5 hk-a6 hk-a7 hk-h7 hk-dry
 
 test_expect_success 'install: pre-install hooks by weight then name, the Job waited for, then the objects, then post-install; as helm does' '
 	arcx install hk --chart hooky -n hk-a1 --cert-manager=none &&
@@ -205,7 +229,7 @@ test_expect_success 'install: pre-install hooks by weight then name, the Job wai
 
 test_expect_success 'the record is helm'"'"'s: helm v4 and v3 list its hooks (the test hook too), as they do for their own' '
 	h4 get hooks hk -n hk-a1 >a.h4 && h4 get hooks hk -n hk-h1 >h.h4 && test_cmp h.h4 a.h4 &&
-	test_equal 8 "$(grep -c "^# Source: hooky/templates/hooks.yaml" a.h4)" &&
+	test_equal 10 "$(grep -c "^# Source: hooky/templates/hooks.yaml" a.h4)" &&
 	h3 get hooks hk -n hk-a1 >a.h3 && test_cmp a.h4 a.h3
 '
 
@@ -234,7 +258,7 @@ test_expect_success '--no-hooks: no hook runs, the record keeps them; helm unins
 	arcx install hk --chart hooky -n hk-a2 --cert-manager=none --no-hooks &&
 	test_grep ! "Running [0-9]+ .*hook" err &&
 	objects hk-a2 >a.objs && test_equal "ConfigMap hk-main" "$(cat a.objs)" &&
-	test_equal 8 "$(h4 get hooks hk -n hk-a2 | grep -c "^# Source:")" &&
+	test_equal 10 "$(h4 get hooks hk -n hk-a2 | grep -c "^# Source:")" &&
 	h4 uninstall hk -n hk-a2 >/dev/null &&
 	objects hk-a2 >a.objs && printf "%s\n" "ConfigMap hk-bye" "ConfigMap hk-after" >want && test_cmp want a.objs &&
 	arcx install hk --chart hooky -n hk-a2 --cert-manager=none --no-hooks &&
@@ -271,6 +295,22 @@ test_expect_success 'a Pod hook that never finishes: --timeout ends it with an e
 	hooks hk-a5 hk 1 | python3 -c "import json,sys; h=[h for h in json.load(sys.stdin)[\"hooks\"] if h[\"name\"]==\"hk-stuck\"][0]; sys.exit(h[\"last_run\"][\"phase\"]!=\"Failed\")"
 '
 
+test_expect_success 'upgrade --atomic after a failed post-upgrade hook: rolled back with the pre-rollback and post-rollback hooks; records as helm'"'"'s' '
+	arcx install hk --chart hooky -n hk-a7 --cert-manager=none &&
+	h4 install hk hooky -n hk-h7 --create-namespace >/dev/null &&
+	test_must_fail arcx upgrade hk --chart hooky -n hk-a7 --set badUpgrade=true --set x=3 --atomic &&
+	test_grep "Rolled back to revision 1" err &&
+	test_must_fail h4 upgrade hk hooky -n hk-h7 --set badUpgrade=true --set x=3 --rollback-on-failure 2>/dev/null &&
+	objects hk-a7 >a.objs && objects hk-h7 >h.objs && test_cmp h.objs a.objs &&
+	test_grep "^ConfigMap hk-rb-pre$" a.objs && test_grep "^ConfigMap hk-rb-post$" a.objs &&
+	test_equal 1 "$(kc -n hk-a7 get configmap hk-main -o jsonpath={.data.x})" &&
+	for v in 1 2 3; do
+		test_equal "$(rel_status hk-h7 hk $v)" "$(rel_status hk-a7 hk $v)" || return 1
+	done &&
+	test_equal deployed "$(rel_status hk-a7 hk 3)" &&
+	hooks hk-a7 hk 3 >a.rec && hooks hk-h7 hk 3 >h.rec && test_cmp h.rec a.rec
+'
+
 test_expect_success 'a pre-delete hook that fails: uninstall stops before deleting anything, says why; --no-hooks then completes' '
 	arcx install hk --chart hooky -n hk-a6 --cert-manager=none --set stuckDelete=true &&
 	test_must_fail arcx uninstall hk -n hk-a6 --timeout 6s &&
@@ -284,13 +324,13 @@ test_expect_success 'a pre-delete hook that fails: uninstall stops before deleti
 
 test_expect_success '--dry-run=client prints the hooks with their events and contacts no cluster' '
 	arcx install hk --chart hooky -n hk-dry --dry-run=client --kubeconfig /nonexistent &&
-	test_equal 8 "$(grep -c "^# hook: " out)" &&
+	test_equal 10 "$(grep -c "^# hook: " out)" &&
 	test_grep "^# hook: pre-install, pre-upgrade$" out && test_grep "^# hook: test$" out &&
 	test_must_fail kc get namespace hk-dry
 '
 
 test_expect_success 'clean up' '
-	del_ns hk-a1 hk-h1 hk-a2 hk-a3 hk-h3 hk-a4 hk-a5 hk-a6
+	del_ns hk-a1 hk-h1 hk-a2 hk-a3 hk-h3 hk-a4 hk-a5 hk-a6 hk-a7 hk-h7
 '
 
 test_done
